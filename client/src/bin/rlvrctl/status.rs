@@ -1,0 +1,31 @@
+//! `rlvrctl status`.
+
+use crate::output::{describe, human_duration, print_json};
+use crate::Ctx;
+
+pub async fn run(ctx: &Ctx) -> Result<(), String> {
+    let st = rlvr_client::call!(ctx.conn, status()).map_err(|e| describe(&ctx.url, e))?;
+    if ctx.json {
+        return print_json(&st);
+    }
+    println!("rlvrd {} (pid {}) at {}", st.version, st.pid, ctx.url);
+    println!("  state     {}", st.state);
+    println!("  uptime    {}", human_duration(st.uptime_s));
+    println!("  backend   {} — {}", st.backend.kind, st.backend.device);
+    match &st.model {
+        Some(m) => println!(
+            "  model     {} ({}, {:.1}M params, {} layers) from {}",
+            m.architecture,
+            m.hidden_size,
+            m.parameters as f64 / 1e6,
+            m.layers,
+            m.path
+        ),
+        None => println!("  model     (not loaded)"),
+    }
+    println!("  state dir {}", st.state_dir);
+    if let Some(e) = &st.error {
+        println!("  error     {e}");
+    }
+    Ok(())
+}

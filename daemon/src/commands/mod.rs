@@ -1,0 +1,31 @@
+//! One-shot subcommands of the `rlvrd` binary (everything but running the daemon):
+//! each parses nothing itself, takes typed options from `main.rs`, and prints.
+
+pub mod bench;
+pub mod generate;
+
+use crate::backend::{self, SelectedDevice};
+use crate::config::{ChatTemplateMode, Config};
+use crate::model::LoadedModel;
+
+/// Load the configured model on the configured device, timing the load.
+pub fn load_model(cfg: &Config) -> anyhow::Result<(LoadedModel, SelectedDevice, f64)> {
+    backend::configure_threads(&cfg.backend);
+    let dev = backend::select(&cfg.backend)?;
+    let t = std::time::Instant::now();
+    let m = LoadedModel::load(&cfg.model.path, cfg.model.max_seq_len, &dev.device)?;
+    Ok((m, dev, t.elapsed().as_secs_f64()))
+}
+
+/// Whether prompts get the chat template under this config.
+pub fn use_chat(cfg: &Config) -> bool {
+    cfg.model.chat_template == ChatTemplateMode::Auto
+}
+
+/// Peak resident memory of this process in bytes (VmHWM), if readable.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}

@@ -1,0 +1,199 @@
+//! rlvrd binary: parse arguments, load the config, hand over to the library.
+//!
+//! Exit codes: 0 clean stop, 1 runtime failure, 2 bad configuration or arguments.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use rlvrd::config::Config;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(name = "rlvrd", version, about = "Verifier-in-the-loop RL fine-tuning daemon")]
+struct Cli {
+    /// Config file. Default: $XDG_CONFIG_HOME/rlvrd/config.toml, then
+    /// /etc/rlvrd/config.toml, else built-in defaults.
+    #[arg(long, short, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the daemon (the default).
+    Run,
+    /// Validate a config file and print the resolved configuration.
+    CheckConfig {
+        /// The file to check.
+        path: PathBuf,
+    },
+    /// Generate a completion once from the command line (no daemon).
+    Generate(GenerateArgs),
+    /// Benchmarks; each prints JSON.
+    #[command(subcommand)]
+    Bench(BenchCmd),
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// Prompt text (the user turn; the chat template is applied unless --raw).
+    #[arg(long, conflicts_with = "prompt_file", required_unless_present = "prompt_file")]
+    prompt: Option<String>,
+    /// Read the prompt from a file.
+    #[arg(long)]
+    prompt_file: Option<PathBuf>,
+    /// Greedy decoding (deterministic).
+    #[arg(long)]
+    greedy: bool,
+    #[arg(long, default_value_t = 128)]
+    max_tokens: usize,
+    #[arg(long, default_value_t = 0.7)]
+    temperature: f32,
+    #[arg(long, default_value_t = 0.95)]
+    top_p: f32,
+    #[arg(long, default_value_t = 0)]
+    top_k: usize,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Completions to sample from the same prompt.
+    #[arg(long, default_value_t = 1)]
+    n: usize,
+    /// Send the prompt as is, without the chat template.
+    #[arg(long)]
+    raw: bool,
+    /// Stop strings (repeatable).
+    #[arg(long)]
+    stop: Vec<String>,
+    /// Print prompt ids, generated ids, text, log-probs and timings as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum BenchCmd {
+    /// Prefill / decode tokens per second and peak RSS.
+    Generate {
+        #[arg(long, default_value_t = 128)]
+        prompt_tokens: usize,
+        #[arg(long, default_value_t = 64)]
+        new_tokens: usize,
+        /// Batch for the grouped decode measurement (a GRPO group).
+        #[arg(long, default_value_t = 8)]
+        batch: usize,
+        #[arg(long, default_value_t = 3)]
+        repeats: usize,
+    },
+}
+
+/// Run a one-shot command with the config loaded; errors print as one message, exit 1.
+fn one_shot(config: Option<&PathBuf>, f: impl FnOnce(&Config) -> anyhow::Result<()>) -> ExitCode {
+    let (cfg, _) = match load(config) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if std::env::var_os("RUST_LOG").is_some() {
+        rlvrd::service::logging::init(&cfg.logging);
+    }
+    match f(&cfg) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rlvrd: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn default_config_path() -> Option<PathBuf> {
+    let user = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .map(|d| d.join("rlvrd/config.toml"));
+    [user, Some(PathBuf::from("/etc/rlvrd/config.toml"))].into_iter().flatten().find(|p| p.is_file())
+}
+
+fn load(path: Option<&PathBuf>) -> Result<(Config, String), ExitCode> {
+    let chosen = path.cloned().or_else(default_config_path);
+    match &chosen {
+        Some(p) => match Config::load(p) {
+            Ok(c) => Ok((c, p.display().to_string())),
+            Err(e) => {
+                eprintln!("rlvrd: invalid configuration:\n{e}");
+                Err(ExitCode::from(2))
+            }
+        },
+        None => Ok((Config::default(), "(built-in defaults)".into())),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.cmd.unwrap_or(Cmd::Run) {
+        Cmd::CheckConfig { path } => match load(Some(&path)) {
+            Ok((cfg, _)) => {
+                print!("{}", cfg.to_toml());
+                eprintln!("rlvrd: {} is valid", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
+        Cmd::Generate(a) => one_shot(cli.config.as_ref(), |cfg| {
+            let prompt = match (&a.prompt, &a.prompt_file) {
+                (Some(p), _) => p.clone(),
+                (None, Some(f)) => std::fs::read_to_string(f)
+                    .map_err(|e| anyhow::anyhow!("cannot read prompt file {}: {e}", f.display()))?,
+                (None, None) => unreachable!("clap requires one"),
+            };
+            let o = rlvrd::commands::generate::GenerateOpts {
+                prompt,
+                greedy: a.greedy,
+                max_tokens: a.max_tokens,
+                temperature: a.temperature,
+                top_p: a.top_p,
+                top_k: a.top_k,
+                seed: a.seed,
+                n: a.n,
+                raw: a.raw,
+                stop: a.stop.clone(),
+                json: a.json,
+            };
+            rlvrd::commands::generate::run(cfg, &o)
+        }),
+        Cmd::Bench(BenchCmd::Generate { prompt_tokens, new_tokens, batch, repeats }) => {
+            one_shot(cli.config.as_ref(), |cfg| {
+                let o = rlvrd::commands::bench::BenchGenerateOpts { prompt_tokens, new_tokens, batch, repeats };
+                rlvrd::commands::bench::generate(cfg, &o)
+            })
+        }
+        Cmd::Run => {
+            let (cfg, source) = match load(cli.config.as_ref()) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            rlvrd::service::logging::init(&cfg.logging);
+            rlvrd::backend::configure_threads(&cfg.backend);
+            tracing::info!(config = %source, "configuration loaded");
+            let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("rlvrd: cannot start the async runtime: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            let result = rt.block_on(async {
+                let shutdown = CancellationToken::new();
+                rlvrd::cancel_on_signals(shutdown.clone());
+                rlvrd::run(cfg, shutdown).await
+            });
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    tracing::error!("{e}");
+                    eprintln!("rlvrd: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The model: a decoder-only transformer in burn for the Llama-3 / SmolLM2 and Qwen3
+//! families, its loaders (HF safetensors, GGUF), tokenizer, chat template and sampling.
+//!
+//! - [`config`]: architecture hyper-parameters from the checkpoint.
+//! - [`weights`]: loading, and the one table of checkpoint tensor names.
+//! - [`gguf`]: the GGUF reader and dequantizers.
+//! - [`layers`], [`rope`], [`attention`], [`mlp`], [`block`], [`transformer`]: the network.
+//! - [`cache`]: KV cache (state, not parameters).
+//! - [`tokenizer`], [`chat`]: text in and out.
+//! - [`sampling`], [`generate`]: picking tokens; batched generation.
+
+pub mod attention;
+pub mod block;
+pub mod cache;
+pub mod chat;
+pub mod config;
+pub mod generate;
+pub mod gguf;
+pub mod layers;
+pub mod mlp;
+pub mod rope;
+pub mod sampling;
+pub mod tokenizer;
+pub mod transformer;
+pub mod weights;
+
+use std::path::{Path, PathBuf};
+
+use burn::tensor::Device;
+
+use self::chat::{ChatError, Message};
+use self::config::ArchConfig;
+use self::rope::Rope;
+use self::tokenizer::{TextTokenizer, TokenizerError};
+use self::transformer::Transformer;
+use self::weights::WeightsError;
+
+/// Errors loading a model; each names the path.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("model path {path} does not exist (run scripts/setup.sh to fetch the default model, or set [model] path)")]
+    NotFound { path: PathBuf },
+    #[error("{path}: not a model: expected a .gguf file or a directory with config.json")]
+    NotAModel { path: PathBuf },
+    #[error(transparent)]
+    Weights(#[from] WeightsError),
+    #[error(transparent)]
+    Tokenizer(#[from] TokenizerError),
+    #[error(transparent)]
+    Gguf(#[from] gguf::GgufError),
+    #[error(transparent)]
+    Chat(#[from] ChatError),
+}
+
+/// A model ready to run: network, tokenizer and rope tables on one device.
+pub struct LoadedModel {
+    pub cfg: ArchConfig,
+    pub model: Transformer,
+    pub tokenizer: TextTokenizer,
+    pub rope: Rope,
+    pub device: Device,
+    pub path: PathBuf,
+    /// Context used by the engine (config limit clipped to the model's).
+    pub max_seq_len: usize,
+}
+
+impl LoadedModel {
+    /// Load a `.gguf` file or a HF snapshot directory.
+    pub fn load(path: &Path, max_seq_len: usize, device: &Device) -> Result<LoadedModel, ModelError> {
+        if !path.exists() {
+            return Err(ModelError::NotFound { path: path.into() });
+        }
+        let (cfg, model, tokenizer) = if path.is_dir() {
+            if !path.join("config.json").is_file() {
+                return Err(ModelError::NotAModel { path: path.into() });
+            }
+            let (cfg, model) = weights::load_hf(path, device)?;
+            (cfg, model, TextTokenizer::from_hf_dir(path)?)
+        } else {
+            let g = gguf::GgufFile::open(path)?;
+            let (cfg, model) = weights::load_gguf(&g, device)?;
+            let tok = TextTokenizer::from_gguf(&g)?;
+            (cfg, model, tok)
+        };
+        let max_seq_len = max_seq_len.min(cfg.max_position_embeddings).max(16);
+        let rope = Rope::new(&cfg, max_seq_len, device);
+        Ok(LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: path.into(), max_seq_len })
+    }
+
+    /// Prompt text for a user message: the checkpoint's chat template when `chat` and
+    /// it has one, else the raw text.
+    pub fn format_prompt(&self, user: &str, system: Option<&str>, chat: bool) -> Result<String, ModelError> {
+        if !chat || self.tokenizer.chat_template.is_none() {
+            return Ok(user.to_string());
+        }
+        let mut msgs = Vec::new();
+        if let Some(s) = system {
+            msgs.push(Message::system(s));
+        }
+        msgs.push(Message::user(user));
+        Ok(chat::render(&self.tokenizer, self.tokenizer.chat_template.as_deref(), &msgs, true)?)
+    }
+
+    /// Description for `status`.
+    pub fn info(&self) -> rlvr_client::ModelInfo {
+        rlvr_client::ModelInfo {
+            path: self.path.display().to_string(),
+            architecture: self.cfg.family.name().into(),
+            parameters: self.cfg.parameter_count(),
+            layers: self.cfg.num_layers,
+            hidden_size: self.cfg.hidden_size,
+            vocab_size: self.cfg.vocab_size,
+            max_seq_len: self.max_seq_len,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,58 @@
+//! The decoder-only transformer: embeddings, blocks, final norm, lm_head (tied or not).
+
+use burn::module::{Module, Param};
+use burn::tensor::{Int, Tensor};
+
+use super::block::Block;
+use super::cache::KvCache;
+use super::layers::RmsNorm;
+use super::rope::Rope;
+
+#[derive(Module, Debug)]
+pub struct Transformer {
+    /// [vocab, hidden]
+    pub embed: Param<Tensor<2>>,
+    pub layers: Vec<Block>,
+    pub norm: RmsNorm,
+    /// [hidden, vocab]; `None` when tied to `embed`.
+    pub lm_head: Option<Param<Tensor<2>>>,
+}
+
+/// Which positions to project to the vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logits {
+    /// Every position: [batch, seq, vocab] (training, scoring).
+    All,
+    /// Only the last position: [batch, 1, vocab] (generation).
+    Last,
+}
+
+impl Transformer {
+    /// ids [batch, seq] at positions `pos0..` -> logits per `which`.
+    pub fn forward(&self, ids: Tensor<2, Int>, rope: &Rope, mut cache: Option<&mut KvCache>, adapter: bool, which: Logits) -> Tensor<3> {
+        let [b, t] = ids.dims();
+        let pos0 = cache.as_ref().map(|c| c.len).unwrap_or(0);
+        let embed = self.embed.val();
+        let hidden = embed.dims()[1];
+        let mut x = embed.clone().select(0, ids.reshape([b * t])).reshape([b, t, hidden]);
+        for (i, layer) in self.layers.iter().enumerate() {
+            let lc = cache.as_deref_mut().map(|c| &mut c.layers[i]);
+            x = layer.forward(x, rope, pos0, lc, adapter);
+        }
+        if let Some(c) = cache {
+            c.len += t;
+        }
+        if which == Logits::Last && t > 1 {
+            x = x.narrow(1, t - 1, 1);
+        }
+        let x = self.norm.forward(x);
+        let [b2, t2, _] = x.dims();
+        let x2 = x.reshape([b2 * t2, hidden]);
+        let logits = match &self.lm_head {
+            Some(w) => x2.matmul(w.val()),
+            None => x2.matmul(embed.transpose()),
+        };
+        let vocab = logits.dims()[1];
+        logits.reshape([b2, t2, vocab])
+    }
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The main job on a fresh machine: install what is missing, fetch the embedded default
+# model, build, start rlvrd with configs/default.toml and show it answering.
+# Ctrl-C stops the daemon (it shuts down gracefully).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rlvrd-target}"
+cargo build --workspace --bins
+BIN="$CARGO_TARGET_DIR/debug"
+CONFIG="${RLVRD_CONFIG:-configs/default.toml}"
+"$BIN/rlvrd" check-config "$CONFIG" >/dev/null
+"$BIN/rlvrd" --config "$CONFIG" &
+DAEMON=$!
+trap 'kill -TERM $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null' INT TERM EXIT
+for _ in $(seq 1 100); do
+  "$BIN/rlvrctl" status >/dev/null 2>&1 && break
+  kill -0 $DAEMON 2>/dev/null || { echo "rlvrd exited; see the log above" >&2; exit 1; }
+  sleep 0.2
+done
+"$BIN/rlvrctl" status
+echo
+echo "rlvrd is running (pid $DAEMON). Try: $BIN/rlvrctl status --json   — Ctrl-C to stop."
+wait $DAEMON
