@@ -47,7 +47,7 @@ fn format_problems(path: &str, problems: &[Problem]) -> String {
 }
 
 /// Compute backend, chosen at run time (see `crate::backend`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum BackendKind {
     /// burn's flex backend on the CPU (SIMD + rayon threads).

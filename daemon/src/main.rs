@@ -75,6 +75,12 @@ struct GenerateArgs {
 enum BenchCmd {
     /// Prefill / decode tokens per second and peak RSS.
     Generate {
+        /// Use seeded random weights shaped by this HF config.json (no checkpoint needed).
+        #[arg(long)]
+        synthetic: Option<PathBuf>,
+        /// Override `[backend] kind`.
+        #[arg(long)]
+        backend: Option<rlvrd::config::BackendKind>,
         #[arg(long, default_value_t = 128)]
         prompt_tokens: usize,
         #[arg(long, default_value_t = 64)]
@@ -84,6 +90,15 @@ enum BenchCmd {
         batch: usize,
         #[arg(long, default_value_t = 3)]
         repeats: usize,
+    },
+    /// wgpu vs CPU backend vs transformers reference logits.
+    Parity {
+        /// Folder with the tiny-llama / tiny-qwen3 fixtures.
+        #[arg(long, default_value = "tests/fixtures")]
+        fixtures: PathBuf,
+        /// Also compare a full-size model with random weights shaped by this config.json.
+        #[arg(long)]
+        synthetic: Option<PathBuf>,
     },
 }
 
@@ -160,11 +175,18 @@ fn main() -> ExitCode {
             };
             rlvrd::commands::generate::run(cfg, &o)
         }),
-        Cmd::Bench(BenchCmd::Generate { prompt_tokens, new_tokens, batch, repeats }) => {
+        Cmd::Bench(BenchCmd::Generate { synthetic, backend, prompt_tokens, new_tokens, batch, repeats }) => {
             one_shot(cli.config.as_ref(), |cfg| {
-                let o = rlvrd::commands::bench::BenchGenerateOpts { prompt_tokens, new_tokens, batch, repeats };
-                rlvrd::commands::bench::generate(cfg, &o)
+                let mut cfg = cfg.clone();
+                if let Some(kind) = backend {
+                    cfg.backend.kind = kind;
+                }
+                let o = rlvrd::commands::bench::BenchGenerateOpts { synthetic, prompt_tokens, new_tokens, batch, repeats };
+                rlvrd::commands::bench::generate(&cfg, &o)
             })
+        }
+        Cmd::Bench(BenchCmd::Parity { fixtures, synthetic }) => {
+            one_shot(cli.config.as_ref(), |_| rlvrd::commands::bench::parity(&fixtures, synthetic.as_deref()))
         }
         Cmd::Run => {
             let (cfg, source) = match load(cli.config.as_ref()) {

@@ -10,10 +10,19 @@ use crate::model::LoadedModel;
 
 /// Load the configured model on the configured device, timing the load.
 pub fn load_model(cfg: &Config) -> anyhow::Result<(LoadedModel, SelectedDevice, f64)> {
+    load_model_or_synthetic(cfg, None)
+}
+
+/// Like [`load_model`], or a seeded random model shaped like `synthetic` (a HF
+/// config.json) when given.
+pub fn load_model_or_synthetic(cfg: &Config, synthetic: Option<&std::path::Path>) -> anyhow::Result<(LoadedModel, SelectedDevice, f64)> {
     backend::configure_threads(&cfg.backend);
     let dev = backend::select(&cfg.backend)?;
     let t = std::time::Instant::now();
-    let m = LoadedModel::load(&cfg.model.path, cfg.model.max_seq_len, &dev.device)?;
+    let m = match synthetic {
+        Some(c) => LoadedModel::synthetic(c, 0, cfg.model.max_seq_len, &dev.device)?,
+        None => LoadedModel::load(&cfg.model.path, cfg.model.max_seq_len, &dev.device)?,
+    };
     Ok((m, dev, t.elapsed().as_secs_f64()))
 }
 

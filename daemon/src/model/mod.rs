@@ -87,6 +87,18 @@ impl LoadedModel {
         Ok(LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: path.into(), max_seq_len })
     }
 
+    /// A model with the architecture of a HF `config.json` and seeded random weights,
+    /// with a synthetic word-level tokenizer. For benchmarks and backend parity where
+    /// the checkpoint is not available; never for serving.
+    pub fn synthetic(config_json: &Path, seed: u64, max_seq_len: usize, device: &Device) -> Result<LoadedModel, ModelError> {
+        let cfg = config::ArchConfig::from_hf_config(config_json).map_err(WeightsError::from)?;
+        let model = weights::load_random(&cfg, seed, device)?;
+        let tokenizer = TextTokenizer::synthetic(cfg.vocab_size)?;
+        let max_seq_len = max_seq_len.min(cfg.max_position_embeddings).max(16);
+        let rope = Rope::new(&cfg, max_seq_len, device);
+        Ok(LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: config_json.into(), max_seq_len })
+    }
+
     /// Prompt text for a user message: the checkpoint's chat template when `chat` and
     /// it has one, else the raw text.
     pub fn format_prompt(&self, user: &str, system: Option<&str>, chat: bool) -> Result<String, ModelError> {

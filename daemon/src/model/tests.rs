@@ -210,3 +210,18 @@ fn missing_tensor_and_bad_shape_name_file_and_tensor() {
     let err = weights::load_hf(dir.path(), &Device::flex()).err().expect("must fail").to_string();
     assert!(err.contains("model.layers.1.mlp.up_proj.weight") && err.contains(&dir.path().display().to_string()), "{err}");
 }
+
+/// The wgpu code path (on a machine without GPU: Mesa's lavapipe, Vulkan on the CPU)
+/// computes the same logits as the CPU backend, and KV-cached greedy decoding agrees.
+#[test]
+fn wgpu_matches_cpu_backend_on_tiny_models() {
+    let cfg = crate::config::BackendConfig { kind: crate::config::BackendKind::Wgpu, threads: 0 };
+    let gpu = crate::backend::select(&cfg).unwrap_or_else(|e| panic!("{e} (install mesa-vulkan-drivers for lavapipe)"));
+    eprintln!("wgpu device: {}", gpu.info.device);
+    for name in ["tiny-llama", "tiny-qwen3"] {
+        let cpu_diff = check_tiny_logits(name, &Device::flex());
+        let gpu_diff = check_tiny_logits(name, &gpu.device);
+        eprintln!("{name}: max |logit - reference| cpu {cpu_diff:.2e}, wgpu {gpu_diff:.2e}");
+        assert!(gpu_diff <= 1e-4, "{name}: wgpu logits differ from the reference by {gpu_diff}");
+    }
+}

@@ -71,6 +71,22 @@ impl TextTokenizer {
         self.inner.token_to_id(token)
     }
 
+    /// A word-level tokenizer `t0 .. t{n-1}` without EOS, for synthetic benchmark
+    /// models that have no real vocabulary.
+    pub fn synthetic(vocab_size: usize) -> Result<TextTokenizer, TokenizerError> {
+        let vocab: serde_json::Map<String, Json> = (0..vocab_size).map(|i| (format!("t{i}"), json!(i))).collect();
+        let spec = json!({
+            "version": "1.0", "truncation": null, "padding": null, "added_tokens": [],
+            "normalizer": null, "pre_tokenizer": {"type": "WhitespaceSplit"}, "post_processor": null,
+            "decoder": null, "model": {"type": "WordLevel", "vocab": vocab, "unk_token": "t0"},
+        });
+        let inner: Tokenizer = spec.to_string().parse().map_err(|e: tokenizers::Error| TokenizerError::Load {
+            path: PathBuf::from("<synthetic>"),
+            reason: e.to_string(),
+        })?;
+        Ok(TextTokenizer { inner, bos: None, add_bos: false, eos: vec![], chat_template: None, bos_token: String::new(), eos_token: String::new() })
+    }
+
     /// From a HF snapshot: tokenizer.json, and tokenizer_config.json /
     /// generation_config.json for special tokens and the chat template.
     pub fn from_hf_dir(dir: &Path) -> Result<TextTokenizer, TokenizerError> {

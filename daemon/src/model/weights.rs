@@ -13,6 +13,7 @@ use super::config::{ArchConfig, ArchError, Family};
 use super::gguf::{unpermute_rotary, GgufError, GgufFile};
 use super::layers::{Proj, RmsNorm};
 use super::mlp::Mlp;
+use super::sampling::Rng;
 use super::transformer::Transformer;
 
 /// Errors loading weights; each names the file and, where relevant, the tensor.
@@ -121,7 +122,8 @@ pub fn gguf_name(role: Role) -> String {
 
 /// Somewhere tensors come from, in row-major PyTorch layout as f32.
 trait Source {
-    fn get(&self, role: Role) -> Result<(Vec<usize>, Vec<f32>), WeightsError>;
+    /// `want` is the shape the model expects (checked by the caller; a generator uses it).
+    fn get(&self, role: Role, want: &[usize]) -> Result<(Vec<usize>, Vec<f32>), WeightsError>;
 }
 
 /// safetensors files of a HF snapshot (one, or shards listed by the index).
@@ -182,7 +184,7 @@ pub fn view_to_f32(path: &Path, name: &str, view: &safetensors::tensor::TensorVi
 }
 
 impl Source for HfSource {
-    fn get(&self, role: Role) -> Result<(Vec<usize>, Vec<f32>), WeightsError> {
+    fn get(&self, role: Role, _want: &[usize]) -> Result<(Vec<usize>, Vec<f32>), WeightsError> {
         let name = hf_name(role);
         let file = self
             .files
@@ -208,7 +210,7 @@ struct GgufSource<'a> {
 }
 
 impl Source for GgufSource<'_> {
-    fn get(&self, role: Role) -> Result<(Vec<usize>, Vec<f32>), WeightsError> {
+    fn get(&self, role: Role, _want: &[usize]) -> Result<(Vec<usize>, Vec<f32>), WeightsError> {
         let (shape, data) = self.g.tensor_f32(&gguf_name(role))?;
         // llama.cpp permutes q/k rows of Llama-family models for its interleaved rotary
         // kernel; Qwen models keep the HF layout (NEOX rotary).
@@ -219,6 +221,35 @@ impl Source for GgufSource<'_> {
         };
         Ok((shape, data))
     }
+}
+
+/// Seeded random weights of the right shapes: for benchmarks and backend parity on
+/// machines that do not have the checkpoint (speed does not depend on the values).
+struct RandomSource {
+    seed: u64,
+}
+
+impl Source for RandomSource {
+    fn get(&self, role: Role, want: &[usize]) -> Result<(Vec<usize>, Vec<f32>), WeightsError> {
+        let mut rng = Rng::new(self.seed ^ fxhash(&format!("{role:?}")));
+        let n: usize = want.iter().product();
+        let mut normal = || {
+            // Box-Muller from two uniforms.
+            let (u1, u2) = (rng.next_f64().max(1e-12), rng.next_f64());
+            ((-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()) as f32
+        };
+        let data: Vec<f32> = if want.len() == 1 {
+            (0..n).map(|_| 1.0 + 0.1 * normal()).collect()
+        } else {
+            let std = 1.0 / (want[1] as f32).sqrt();
+            (0..n).map(|_| std * normal()).collect()
+        };
+        Ok((want.to_vec(), data))
+    }
+}
+
+fn fxhash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Transpose a row-major [rows, cols] matrix.
@@ -240,7 +271,7 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn fetch(&self, role: Role, want: &[usize]) -> Result<Vec<f32>, WeightsError> {
-        let (shape, data) = self.src.get(role)?;
+        let (shape, data) = self.src.get(role, want)?;
         if shape != want {
             return Err(WeightsError::Shape { path: self.path.into(), tensor: format!("{role:?}"), got: shape, want: want.to_vec() });
         }
@@ -313,6 +344,11 @@ pub fn load_hf(dir: &Path, device: &Device) -> Result<(ArchConfig, Transformer),
     let src = HfSource::open(dir)?;
     let model = Builder { src: &src, device, path: dir }.build(&cfg)?;
     Ok((cfg, model))
+}
+
+/// A model of architecture `cfg` with seeded random weights (see [`RandomSource`]).
+pub fn load_random(cfg: &ArchConfig, seed: u64, device: &Device) -> Result<Transformer, WeightsError> {
+    Builder { src: &RandomSource { seed }, device, path: Path::new("<random>") }.build(cfg)
 }
 
 /// Load weights from an opened GGUF file.
