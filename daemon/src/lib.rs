@@ -25,6 +25,7 @@ pub mod rpc;
 pub mod service;
 pub mod shared;
 pub mod tasks;
+pub mod train;
 
 use std::path::Path;
 use std::sync::Arc;

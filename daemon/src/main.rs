@@ -31,6 +31,9 @@ enum Cmd {
     },
     /// Generate a completion once from the command line (no daemon).
     Generate(GenerateArgs),
+    /// Verify a candidate solution: run its tests in the sandbox, lint it with Ruff and
+    /// print outcome, per-test results, diagnostics and reward components.
+    Verify(VerifyArgs),
     /// Benchmarks; each prints JSON.
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -71,6 +74,24 @@ struct GenerateArgs {
     json: bool,
 }
 
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// MBPP task id whose tests to run.
+    #[arg(long)]
+    mbpp_id: u32,
+    /// File with the candidate (a completion: fenced code or bare code).
+    #[arg(long)]
+    code: PathBuf,
+    /// MBPP JSON Lines file (default: the shared MBPP data, or $RLVRD_MBPP).
+    #[arg(long)]
+    mbpp_file: Option<PathBuf>,
+    /// Treat the candidate as truncated at the token budget (overlong penalty).
+    #[arg(long)]
+    truncated: bool,
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Subcommand)]
 enum BenchCmd {
     /// Prefill / decode tokens per second and peak RSS.
@@ -90,6 +111,14 @@ enum BenchCmd {
         batch: usize,
         #[arg(long, default_value_t = 3)]
         repeats: usize,
+    },
+    /// Sandboxed runs per second on MBPP reference solutions, and Ruff time per candidate.
+    Verify {
+        #[arg(long)]
+        mbpp_file: Option<PathBuf>,
+        /// Only the first N tasks.
+        #[arg(long)]
+        limit: Option<usize>,
     },
     /// wgpu vs CPU backend vs transformers reference logits.
     Parity {
@@ -185,6 +214,19 @@ fn main() -> ExitCode {
                 rlvrd::commands::bench::generate(&cfg, &o)
             })
         }
+        Cmd::Verify(a) => one_shot(cli.config.as_ref(), |cfg| {
+            let o = rlvrd::commands::verify::VerifyOpts {
+                mbpp_id: a.mbpp_id,
+                code: a.code.clone(),
+                mbpp_file: a.mbpp_file.clone(),
+                truncated: a.truncated,
+                json: a.json,
+            };
+            rlvrd::commands::verify::run(cfg, &o)
+        }),
+        Cmd::Bench(BenchCmd::Verify { mbpp_file, limit }) => one_shot(cli.config.as_ref(), |cfg| {
+            rlvrd::commands::bench_verify::run(cfg, &rlvrd::commands::bench_verify::BenchVerifyOpts { mbpp_file, limit })
+        }),
         Cmd::Bench(BenchCmd::Parity { fixtures, synthetic }) => {
             one_shot(cli.config.as_ref(), |_| rlvrd::commands::bench::parity(&fixtures, synthetic.as_deref()))
         }

@@ -2,7 +2,9 @@
 //! each parses nothing itself, takes typed options from `main.rs`, and prints.
 
 pub mod bench;
+pub mod bench_verify;
 pub mod generate;
+pub mod verify;
 
 use crate::backend::{self, SelectedDevice};
 use crate::config::{ChatTemplateMode, Config};

@@ -17,6 +17,7 @@ pub mod config;
 pub mod generate;
 pub mod gguf;
 pub mod layers;
+pub mod lora;
 pub mod mlp;
 pub mod rope;
 pub mod sampling;
@@ -87,6 +88,13 @@ impl LoadedModel {
         Ok(LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: path.into(), max_seq_len })
     }
 
+    /// Assemble from parts (tiny test models with a synthetic tokenizer).
+    pub fn from_parts(cfg: ArchConfig, model: Transformer, tokenizer: TextTokenizer, max_seq_len: usize, device: &Device) -> LoadedModel {
+        let max_seq_len = max_seq_len.min(cfg.max_position_embeddings).max(16);
+        let rope = Rope::new(&cfg, max_seq_len, device);
+        LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: PathBuf::from("<parts>"), max_seq_len }
+    }
+
     /// A model with the architecture of a HF `config.json` and seeded random weights,
     /// with a synthetic word-level tokenizer. For benchmarks and backend parity where
     /// the checkpoint is not available; never for serving.
@@ -128,4 +136,4 @@ impl LoadedModel {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -25,6 +25,9 @@ pub enum Logits {
     All,
     /// Only the last position: [batch, 1, vocab] (generation).
     Last,
+    /// Positions `start..seq`: [batch, seq - start, vocab] (scoring completions
+    /// without paying the vocabulary projection over the prompt).
+    From(usize),
 }
 
 impl Transformer {
@@ -42,8 +45,10 @@ impl Transformer {
         if let Some(c) = cache {
             c.len += t;
         }
-        if which == Logits::Last && t > 1 {
-            x = x.narrow(1, t - 1, 1);
+        match which {
+            Logits::Last if t > 1 => x = x.narrow(1, t - 1, 1),
+            Logits::From(start) if start > 0 => x = x.narrow(1, start, t - start),
+            _ => {}
         }
         let x = self.norm.forward(x);
         let [b2, t2, _] = x.dims();

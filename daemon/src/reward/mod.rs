@@ -1,1 +1,363 @@
-//! stub
+//! The verifier: runs model-written Python against a task's tests in a sandbox, lints
+//! it with Ruff, classifies what happened, and turns it into a reward.
+//!
+//! - [`extract`]: code out of a completion (fences, chat noise), documented rules.
+//! - `harness.py`: the in-sandbox test runner (candidate, setup, each test apart).
+//! - `protocol`: the job sent to the harness and the event stream it sends back.
+//! - `sandbox`: one process run: session, rlimits, timeout, bounded capture, kill.
+//! - `isolation`: bwrap / unshare / none, uid drop for a root daemon, probing.
+//! - [`ruff`]: the real ruff, diagnostics, our severity mapping.
+//! - [`outcome`]: the outcome taxonomy; [`rewards`]: the formulas (`REWARDS.md`).
+//!
+//! [`Verifier`] ties them together behind a bounded pool of concurrent runs.
+
+mod error;
+pub mod extract;
+mod isolation;
+pub mod outcome;
+mod protocol;
+pub mod rewards;
+pub mod ruff;
+mod sandbox;
+mod scratch;
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
+
+pub use error::VerifierError;
+pub use isolation::{Isolation, SANDBOX_UIDS, SANDBOX_UID_BASE};
+pub use outcome::{Outcome, TestResult};
+pub use rewards::RewardBreakdown;
+pub use ruff::{Diagnostic, RuffReport, Severity, SeverityProfile};
+
+use crate::config::{NetworkIsolation, RewardConfig, SandboxConfig};
+use isolation::Launcher;
+use protocol::{Assembled, Job};
+use ruff::Ruff;
+use sandbox::{Capture, Limits, RawRun};
+use scratch::{next_seq, random_hex, Scratch};
+pub(crate) use scratch::unique_suffix;
+
+/// The in-sandbox runner, passed with `python -c`.
+const HARNESS: &str = include_str!("harness.py");
+
+/// What a candidate is run against: its code first, then `setup`, then `tests`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestProgram {
+    /// Task code run after the candidate (MBPP `test_setup_code`), may be empty.
+    pub setup: String,
+    pub tests: Vec<TestSource>,
+}
+
+/// One source of tests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestSource {
+    /// One statement (an MBPP assert): one test.
+    Assert(String),
+    /// A test file, run without pytest: each top-level assert and each `test_*`
+    /// function is a test; other top-level statements run as its setup.
+    File { name: String, source: String },
+}
+
+impl TestProgram {
+    /// MBPP shape: setup code and a list of assert statements.
+    pub fn from_asserts(setup: impl Into<String>, asserts: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        TestProgram { setup: setup.into(), tests: asserts.into_iter().map(|a| TestSource::Assert(a.into())).collect() }
+    }
+}
+
+/// A bounded excerpt of a captured stream.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Excerpt {
+    pub text: String,
+    /// Bytes the candidate wrote in all.
+    pub bytes: u64,
+    pub truncated: bool,
+}
+
+impl From<&Capture> for Excerpt {
+    fn from(c: &Capture) -> Self {
+        Excerpt { text: String::from_utf8_lossy(&c.bytes).into_owned(), bytes: c.total, truncated: c.total > c.bytes.len() as u64 }
+    }
+}
+
+/// Everything the verifier found out about one completion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// Candidate-level outcome: the first failing test's class, or `pass`.
+    pub outcome: Outcome,
+    /// Outcome of executing the candidate code itself, before setup and tests.
+    pub code_outcome: Outcome,
+    pub tests: Vec<TestResult>,
+    pub passed: usize,
+    pub total: usize,
+    /// The code that was run; None when nothing was extractable (`no_code`).
+    pub code: Option<String>,
+    pub stdout: Excerpt,
+    pub stderr: Excerpt,
+    /// Ruff's findings; None without code.
+    pub ruff: Option<RuffReport>,
+    pub reward: RewardBreakdown,
+    /// The completion was cut at max_new_tokens.
+    pub truncated: bool,
+    /// Wall time of the sandboxed run, seconds.
+    pub wall_s: f64,
+}
+
+/// What `status` shows about the verifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerifierInfo {
+    pub isolation: Isolation,
+    pub python: PathBuf,
+    pub python_version: String,
+    pub ruff: PathBuf,
+    pub ruff_version: String,
+    pub workers: usize,
+    /// Runs get their own unprivileged uid (the daemon runs as root).
+    pub per_run_uid: bool,
+}
+
+/// The verifier. Cheap to clone; clones share the pool.
+#[derive(Clone)]
+pub struct Verifier {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    reward: RewardConfig,
+    limits: Limits,
+    launcher: Launcher,
+    ruff: Ruff,
+    pool: Semaphore,
+    scratch: Scratch,
+    info: VerifierInfo,
+}
+
+/// One sandboxed run's raw and parsed results.
+struct Executed {
+    raw: RawRun,
+    assembled: Assembled,
+}
+
+static WARN_NO_ISOLATION: std::sync::Once = std::sync::Once::new();
+
+impl Verifier {
+    /// Find python and ruff, and pick the best sandbox that actually works here by
+    /// running a trivial candidate in each. Missing tools are errors, not zero rewards.
+    pub async fn new(sandbox: &SandboxConfig, reward: &RewardConfig) -> Result<Verifier, VerifierError> {
+        let py = isolation::probe_python(&sandbox.python).await?;
+        let ruff = Ruff::locate(&sandbox.ruff, &py.scripts, &reward.ruff_select, &py.version).await?;
+        let scratch = Scratch::create()?;
+        let limits = limits(sandbox);
+        let mut tried = Vec::new();
+        let mut chosen = None;
+        for launcher in isolation::candidates(sandbox, &py) {
+            match probe(&launcher, &scratch.0, &limits).await {
+                Ok(()) => {
+                    chosen = Some(launcher);
+                    break;
+                }
+                Err(e) => tried.push(format!("{}: {e}", launcher.isolation)),
+            }
+        }
+        let Some(launcher) = chosen else {
+            let tried = if tried.is_empty() { "nothing to try".into() } else { tried.join("; ") };
+            return Err(match sandbox.network {
+                NetworkIsolation::Required => VerifierError::IsolationRequired { tried },
+                _ => VerifierError::NoSandbox { python: py.executable, tried },
+            });
+        };
+        if !tried.is_empty() {
+            tracing::info!(tried = %tried.join("; "), "sandbox modes that did not work here");
+        }
+        if launcher.isolation == Isolation::None && sandbox.network == NetworkIsolation::Auto {
+            WARN_NO_ISOLATION.call_once(|| {
+                tracing::warn!("no network isolation for generated code (install bubblewrap): rlimits and uid only");
+            });
+        }
+        let workers = if sandbox.workers == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { sandbox.workers };
+        let info = VerifierInfo {
+            isolation: launcher.isolation,
+            python: py.executable.clone(),
+            python_version: py.version.clone(),
+            ruff: ruff.path.clone(),
+            ruff_version: ruff.version.clone(),
+            workers,
+            // SAFETY: geteuid cannot fail.
+            per_run_uid: unsafe { libc::geteuid() } == 0,
+        };
+        tracing::info!(isolation = %info.isolation, python = %info.python.display(), ruff = %info.ruff_version, workers, "verifier ready");
+        let inner = Inner { reward: reward.clone(), limits, launcher, ruff, pool: Semaphore::new(workers), scratch, info };
+        Ok(Verifier { inner: Arc::new(inner) })
+    }
+
+    /// Network isolation in force.
+    pub fn isolation(&self) -> Isolation {
+        self.inner.info.isolation
+    }
+
+    pub fn info(&self) -> &VerifierInfo {
+        &self.inner.info
+    }
+
+    /// Ruff alone on several code strings (one ruff process), reports in input order.
+    pub async fn lint(&self, codes: &[&str]) -> Result<Vec<RuffReport>, VerifierError> {
+        self.inner.ruff.check(codes, &self.inner.scratch.0).await
+    }
+
+    /// Verify one completion (code is extracted first, see [`extract`]).
+    pub async fn verify(&self, program: &TestProgram, completion: &str, truncated: bool) -> Result<Verdict, VerifierError> {
+        self.verify_extracted(program, extract::extract_code(completion), truncated).await
+    }
+
+    /// Verify code as is, without extraction.
+    pub async fn verify_code(&self, program: &TestProgram, code: &str, truncated: bool) -> Result<Verdict, VerifierError> {
+        let code = (!code.trim().is_empty()).then(|| code.to_string());
+        self.verify_extracted(program, code, truncated).await
+    }
+
+    async fn verify_extracted(&self, program: &TestProgram, code: Option<String>, truncated: bool) -> Result<Verdict, VerifierError> {
+        if program.tests.is_empty() {
+            return Err(VerifierError::NoTests);
+        }
+        let Some(code) = code else { return Ok(self.no_code(truncated)) };
+        let one = [code.as_str()];
+        let (lint, run) = tokio::join!(self.inner.ruff.check(&one, &self.inner.scratch.0), self.run_pooled(program, &code));
+        let lint = lint?.pop().unwrap_or_default();
+        Ok(self.verdict(code, run?, lint, truncated))
+    }
+
+    /// Verify a group of completions `(text, truncated)` of the same task; verdicts
+    /// come back in input order. Runs share the pool; Ruff runs once for the group.
+    pub async fn verify_group(&self, program: &TestProgram, completions: &[(String, bool)]) -> Result<Vec<Verdict>, VerifierError> {
+        if program.tests.is_empty() {
+            return Err(VerifierError::NoTests);
+        }
+        let codes: Vec<Option<String>> = completions.iter().map(|(c, _)| extract::extract_code(c)).collect();
+        let present: Vec<&str> = codes.iter().flatten().map(String::as_str).collect();
+        let program = Arc::new(program.clone());
+        let mut set = tokio::task::JoinSet::new();
+        for (i, code) in codes.iter().enumerate() {
+            if let Some(code) = code.clone() {
+                let (this, program) = (self.clone(), program.clone());
+                set.spawn(async move { (i, this.run_pooled(&program, &code).await) });
+            }
+        }
+        let runs = async {
+            let mut runs: Vec<Option<Executed>> = (0..codes.len()).map(|_| None).collect();
+            while let Some(joined) = set.join_next().await {
+                let (i, run) = joined.map_err(|e| VerifierError::Join(e.to_string()))?;
+                runs[i] = Some(run?);
+            }
+            Ok::<_, VerifierError>(runs)
+        };
+        let (lints, runs) = tokio::join!(self.inner.ruff.check(&present, &self.inner.scratch.0), runs);
+        let (mut lints, runs) = (lints?.into_iter(), runs?);
+        let verdicts = codes
+            .into_iter()
+            .zip(runs)
+            .zip(completions)
+            .map(|((code, run), (_, truncated))| match (code, run) {
+                (Some(code), Some(run)) => self.verdict(code, run, lints.next().unwrap_or_default(), *truncated),
+                _ => self.no_code(*truncated),
+            })
+            .collect();
+        Ok(verdicts)
+    }
+
+    /// One sandboxed run, waiting for a pool slot first.
+    async fn run_pooled(&self, program: &TestProgram, code: &str) -> Result<Executed, VerifierError> {
+        let _permit = self.inner.pool.acquire().await.expect("the pool semaphore is never closed");
+        execute(&self.inner.launcher, &self.inner.scratch.0, &self.inner.limits, program, code).await
+    }
+
+    fn verdict(&self, code: String, run: Executed, lint: RuffReport, truncated: bool) -> Verdict {
+        let Executed { raw, assembled } = run;
+        let tests = assembled.tests;
+        let outcome = outcome::candidate_outcome(&tests);
+        let passed = tests.iter().filter(|t| t.outcome.is_pass()).count();
+        let total = tests.len();
+        let input = rewards::RewardInput { outcome: &outcome, code_outcome: &assembled.code_outcome, passed, total, lint: Some(&lint.profile), truncated };
+        let reward = rewards::compute(&self.inner.reward, &input);
+        if assembled.rejected_lines > 0 {
+            tracing::debug!(lines = assembled.rejected_lines, "ignored result lines without this run's nonce");
+        }
+        Verdict {
+            outcome,
+            code_outcome: assembled.code_outcome,
+            tests,
+            passed,
+            total,
+            code: Some(code),
+            stdout: Excerpt::from(&raw.stdout),
+            stderr: Excerpt::from(&raw.stderr),
+            ruff: Some(lint),
+            reward,
+            truncated,
+            wall_s: raw.wall.as_secs_f64(),
+        }
+    }
+
+    fn no_code(&self, truncated: bool) -> Verdict {
+        let o = Outcome::NoCode;
+        let input = rewards::RewardInput { outcome: &o, code_outcome: &o, passed: 0, total: 0, lint: None, truncated };
+        Verdict {
+            outcome: o.clone(),
+            code_outcome: o.clone(),
+            tests: Vec::new(),
+            passed: 0,
+            total: 0,
+            code: None,
+            stdout: Excerpt::default(),
+            stderr: Excerpt::default(),
+            ruff: None,
+            reward: rewards::compute(&self.inner.reward, &input),
+            truncated,
+            wall_s: 0.0,
+        }
+    }
+}
+
+fn limits(cfg: &SandboxConfig) -> Limits {
+    Limits {
+        timeout: Duration::from_secs_f64(cfg.timeout_s.max(0.1)),
+        cpu_s: cfg.cpu_s.max(1),
+        memory_bytes: cfg.memory_mb << 20,
+        file_size_bytes: cfg.file_size_mb << 20,
+        max_processes: cfg.max_processes,
+        max_open_files: cfg.max_open_files,
+        max_output_bytes: cfg.max_output_bytes,
+    }
+}
+
+async fn execute(launcher: &Launcher, scratch: &Path, limits: &Limits, program: &TestProgram, code: &str) -> Result<Executed, VerifierError> {
+    let seq = next_seq();
+    let nonce = random_hex(16);
+    // The run dir (modes other than bwrap) lives until the run is over.
+    let (spec, _run_dir) = launcher.prepare(scratch, seq, HARNESS)?;
+    let job = Job::new(&nonce, code, program).to_bytes();
+    let raw = sandbox::run(&spec, &job, limits).await?;
+    let stderr = String::from_utf8_lossy(&raw.stderr.bytes[..raw.stderr.bytes.len().min(2000)]).into_owned();
+    let assembled = protocol::assemble(&raw.results, &nonce, &raw.end, &stderr)?;
+    Ok(Executed { raw, assembled })
+}
+
+/// A launcher works if a trivial correct candidate passes under it.
+async fn probe(launcher: &Launcher, scratch: &Path, limits: &Limits) -> Result<(), VerifierError> {
+    let program = TestProgram::from_asserts("", ["assert f() == 1"]);
+    let run = execute(launcher, scratch, limits, &program, "def f():\n    return 1\n").await?;
+    match run.assembled.tests.first() {
+        Some(t) if t.outcome.is_pass() => Ok(()),
+        other => Err(VerifierError::Harness {
+            detail: format!("probe candidate did not pass: {:?}, run {}", other.map(|t| &t.detail), run.raw.end),
+            stderr: String::from_utf8_lossy(&run.raw.stderr.bytes).chars().take(500).collect(),
+        }),
+    }
+}

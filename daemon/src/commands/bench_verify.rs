@@ -1,0 +1,75 @@
+//! `rlvrd bench verify`: sandboxed runs per second over the MBPP reference solutions
+//! with the configured pool, and Ruff's time per candidate, printed as JSON.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use serde_json::json;
+
+use super::verify::{load_mbpp, mbpp_file};
+use crate::config::Config;
+use crate::reward::{Outcome, Verifier};
+
+/// Options of `rlvrd bench verify`.
+pub struct BenchVerifyOpts {
+    pub mbpp_file: Option<PathBuf>,
+    /// Only the first N tasks (all when None).
+    pub limit: Option<usize>,
+}
+
+pub fn run(cfg: &Config, o: &BenchVerifyOpts) -> anyhow::Result<()> {
+    let mut tasks = load_mbpp(&mbpp_file(&o.mbpp_file)?)?;
+    if let Some(n) = o.limit {
+        tasks.truncate(n);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let v = rt.block_on(async move {
+        let verifier = Verifier::new(&cfg.sandbox, &cfg.reward).await?;
+        // Warm-up: page cache, first bwrap/python start.
+        verifier.verify_code(&tasks[0].program(), &tasks[0].code, false).await?;
+
+        let started = Instant::now();
+        let mut set = tokio::task::JoinSet::new();
+        for t in tasks.iter().cloned() {
+            let verifier = verifier.clone();
+            set.spawn(async move { verifier.verify_code(&t.program(), &t.code, false).await });
+        }
+        let (mut passed, mut runs) = (0usize, 0usize);
+        while let Some(r) = set.join_next().await {
+            let verdict = r??;
+            runs += 1;
+            passed += usize::from(verdict.outcome == Outcome::Pass);
+        }
+        let secs = started.elapsed().as_secs_f64();
+
+        // Ruff alone: one process per candidate, and one per GRPO-sized group of 8.
+        let codes: Vec<&str> = tasks.iter().map(|t| t.code.as_str()).take(200).collect();
+        let t = Instant::now();
+        for c in &codes {
+            verifier.lint(&[c]).await?;
+        }
+        let ruff_single_ms = t.elapsed().as_secs_f64() * 1e3 / codes.len() as f64;
+        let t = Instant::now();
+        for group in codes.chunks(8) {
+            verifier.lint(group).await?;
+        }
+        let ruff_group_ms = t.elapsed().as_secs_f64() * 1e3 / codes.len() as f64;
+
+        let info = verifier.info();
+        anyhow::Ok(json!({
+            "bench": "verify",
+            "runs": runs,
+            "passed": passed,
+            "seconds": secs,
+            "runs_per_s": runs as f64 / secs,
+            "workers": info.workers,
+            "isolation": info.isolation,
+            "python": info.python_version,
+            "ruff": info.ruff_version,
+            "ruff_ms_per_candidate": ruff_single_ms,
+            "ruff_ms_per_candidate_in_groups_of_8": ruff_group_ms,
+        }))
+    })?;
+    println!("{}", serde_json::to_string_pretty(&v)?);
+    Ok(())
+}

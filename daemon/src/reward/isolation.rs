@@ -1,0 +1,344 @@
+//! Which sandbox wraps each run, and the exact command line for it.
+//!
+//! Preference: `bwrap` (network, PID, IPC and mount namespaces; read-only root; the
+//! run's cwd is a size-capped tmpfs), then `unshare --user --net --pid` (network and
+//! PID namespaces, host filesystem protected only by file permissions), then none
+//! (rlimits and the uid only). Each mode is probed once at startup with a real run.
+//!
+//! Root daemon: RLIMIT_NPROC does not bind uid 0 (the kernel exempts INIT_USER) and
+//! root may write anywhere, so every run gets its own unprivileged uid
+//! (`SANDBOX_UID_BASE + run % SANDBOX_UIDS`, no passwd entry needed): the process
+//! limit then contains a fork bomb, runs cannot signal or starve each other, and the
+//! state dir and $HOME are not writable. With bwrap the drop is done inside the
+//! sandbox by `setpriv`, because bwrap needs root to build it; an interpreter under a
+//! directory other users cannot enter (pyenv in /root) is re-exposed on a tmpfs.
+//!
+//! Residual risks: without a PID namespace (mode none) a process that calls setsid
+//! escapes the final killpg and lives on until it exits; a non-root daemon without
+//! namespaces shares its uid with candidates, which can then signal it.
+
+use std::ffi::OsString;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::sandbox::LaunchSpec;
+use super::VerifierError;
+use crate::config::{NetworkIsolation, SandboxConfig};
+
+/// First uid handed to sandboxed runs of a root daemon (0x70000000: above the ranges
+/// systemd allocates to users, dynamic users and containers).
+pub const SANDBOX_UID_BASE: u32 = 0x7000_0000;
+/// Number of distinct sandbox uids, reused round-robin.
+pub const SANDBOX_UIDS: u64 = 4096;
+/// Where the run's private tmpfs is mounted inside bwrap (also its $HOME and cwd).
+const BWRAP_RUN_DIR: &str = "/tmp/run";
+
+/// Network isolation in force, as reported by `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Isolation {
+    Bwrap,
+    Unshare,
+    None,
+}
+
+impl std::fmt::Display for Isolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Isolation::Bwrap => "bwrap",
+            Isolation::Unshare => "unshare",
+            Isolation::None => "none",
+        })
+    }
+}
+
+/// The resolved interpreter (a pyenv shim or venv wrapper resolves to the real file).
+#[derive(Debug, Clone)]
+pub(crate) struct PythonInfo {
+    pub executable: PathBuf,
+    /// sys.prefix and sys.base_prefix: what must be readable for the stdlib.
+    pub prefixes: Vec<PathBuf>,
+    /// Where pip puts console scripts for this interpreter (used to find ruff).
+    pub scripts: PathBuf,
+    pub version: String,
+}
+
+const PROBE: &str = "import json, sys, sysconfig\nprint(json.dumps([sys.executable, sys.prefix, \
+                     sys.base_prefix, sysconfig.get_path('scripts'), '%d.%d' % sys.version_info[:2]]))";
+
+/// Ask the configured interpreter, with the daemon's own environment (shims need it),
+/// where it really lives.
+pub(crate) async fn probe_python(configured: &Path) -> Result<PythonInfo, VerifierError> {
+    let bad = |detail: String| VerifierError::PythonProbe { path: configured.into(), detail };
+    let out = tokio::process::Command::new(configured)
+        .args(["-S", "-c", PROBE])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .map_err(|source| VerifierError::PythonMissing { path: configured.into(), source })?;
+    if !out.status.success() {
+        return Err(bad(format!("{}: {}", out.status, String::from_utf8_lossy(&out.stderr).trim())));
+    }
+    let (exe, prefix, base, scripts, version): (PathBuf, PathBuf, PathBuf, PathBuf, String) =
+        serde_json::from_slice(&out.stdout).map_err(|e| bad(format!("unexpected probe output: {e}")))?;
+    let major_minor: Vec<u32> = version.split('.').filter_map(|p| p.parse().ok()).collect();
+    if major_minor < vec![3, 8] {
+        return Err(bad(format!("python {version} is too old (need >= 3.8)")));
+    }
+    let executable = std::fs::canonicalize(&exe).map_err(|e| bad(format!("{}: {e}", exe.display())))?;
+    Ok(PythonInfo { executable, prefixes: vec![prefix, base], scripts, version })
+}
+
+/// `name` if it has a slash, else its first match on $PATH.
+pub(crate) fn find_program(name: &Path) -> Option<PathBuf> {
+    if name.components().count() > 1 {
+        return name.is_file().then(|| name.to_path_buf());
+    }
+    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into());
+    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+fn running_as_root() -> bool {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// How runs are launched: fixed at startup, per-run parts filled by `prepare`.
+#[derive(Debug, Clone)]
+pub(crate) struct Launcher {
+    pub isolation: Isolation,
+    python: PathBuf,
+    /// bwrap or unshare.
+    wrapper: Option<PathBuf>,
+    /// setpriv, for the uid drop inside bwrap.
+    setpriv: Option<PathBuf>,
+    /// Give each run its own unprivileged uid (daemon is root).
+    drop_uid: bool,
+    /// bwrap arguments re-exposing the interpreter (see module doc).
+    expose: Vec<OsString>,
+    tmpfs_bytes: u64,
+}
+
+/// The launchers worth probing, best first, for this config.
+pub(crate) fn candidates(cfg: &SandboxConfig, py: &PythonInfo) -> Vec<Launcher> {
+    let root = running_as_root();
+    let base = Launcher {
+        isolation: Isolation::None,
+        python: py.executable.clone(),
+        wrapper: None,
+        setpriv: None,
+        drop_uid: root,
+        expose: Vec::new(),
+        tmpfs_bytes: cfg.file_size_mb.max(1) << 20,
+    };
+    let mut out = Vec::new();
+    if cfg.network != NetworkIsolation::Off {
+        if let Some(bwrap) = find_program(Path::new("bwrap")) {
+            let setpriv = find_program(Path::new("setpriv"));
+            if !root || setpriv.is_some() {
+                let mut dirs = py.prefixes.clone();
+                dirs.extend(py.executable.parent().map(Path::to_path_buf));
+                let expose = if root { expose_args(&dirs) } else { Vec::new() };
+                out.push(Launcher { isolation: Isolation::Bwrap, wrapper: Some(bwrap), setpriv, expose, ..base.clone() });
+            }
+        }
+        if let Some(unshare) = find_program(Path::new("unshare")) {
+            out.push(Launcher { isolation: Isolation::Unshare, wrapper: Some(unshare), ..base.clone() });
+        }
+    }
+    if cfg.network != NetworkIsolation::Required {
+        out.push(base);
+    }
+    out
+}
+
+impl Launcher {
+    /// Command line and (outside bwrap) the run's host directory for run number `seq`.
+    pub(crate) fn prepare(&self, scratch: &Path, seq: u64, harness: &str) -> Result<(LaunchSpec, Option<RunDir>), VerifierError> {
+        let uid = self.drop_uid.then(|| SANDBOX_UID_BASE + (seq % SANDBOX_UIDS) as u32);
+        // -S: no site import (~30 ms with pyenv; the stdlib is still importable).
+        // Not -I: it implies -E, which would ignore PYTHONHASHSEED below, and the
+        // environment is ours anyway; the harness drops cwd from sys.path as -I would.
+        let python_args: Vec<OsString> = ["-S", "-s", "-B", "-c", harness].iter().map(OsString::from).collect();
+        let env = |home: &str| {
+            vec![
+                ("PATH", "/usr/bin:/bin".to_string()),
+                ("LANG", "C.UTF-8".to_string()),
+                ("HOME", home.to_string()),
+                ("TMPDIR", home.to_string()),
+                ("PYTHONDONTWRITEBYTECODE", "1".to_string()),
+                // Reproducible str hashing, hence set order: same verdict on rerun.
+                ("PYTHONHASHSEED", "0".to_string()),
+            ]
+        };
+        if self.isolation == Isolation::Bwrap {
+            let mut args = self.bwrap_args();
+            if let (Some(uid), Some(setpriv)) = (uid, &self.setpriv) {
+                args.push(setpriv.into());
+                let id = uid.to_string();
+                for a in ["--reuid", &id, "--regid", &id, "--clear-groups", "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs", "--"] {
+                    args.push(a.into());
+                }
+            }
+            args.push(self.python.clone().into());
+            args.extend(python_args);
+            let spec = LaunchSpec {
+                program: self.wrapper.clone().expect("bwrap launcher has bwrap"),
+                args,
+                cwd: None,
+                uid: None,
+                shares_daemon_uid: !self.drop_uid,
+                env: env(BWRAP_RUN_DIR),
+            };
+            return Ok((spec, None));
+        }
+        let dir = RunDir::create(scratch, seq, uid)?;
+        let home = dir.0.display().to_string();
+        let (program, args) = match &self.wrapper {
+            Some(unshare) => {
+                let mut args: Vec<OsString> = ["--user", "--net", "--pid", "--fork", "--kill-child", "--"].iter().map(OsString::from).collect();
+                args.push(self.python.clone().into());
+                args.extend(python_args);
+                (unshare.clone(), args)
+            }
+            None => (self.python.clone(), python_args),
+        };
+        let spec = LaunchSpec { program, args, cwd: Some(dir.0.clone()), uid, shares_daemon_uid: !self.drop_uid, env: env(&home) };
+        Ok((spec, Some(dir)))
+    }
+
+    fn bwrap_args(&self) -> Vec<OsString> {
+        let mut a: Vec<OsString> = Vec::new();
+        let mut push = |xs: &[&str]| a.extend(xs.iter().map(OsString::from));
+        push(&["--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent"]);
+        if !self.drop_uid {
+            push(&["--unshare-user"]);
+        }
+        push(&["--ro-bind", "/", "/"]);
+        a.extend(self.expose.iter().cloned());
+        let size = self.tmpfs_bytes.to_string();
+        let mut push = |xs: &[&str]| a.extend(xs.iter().map(OsString::from));
+        push(&["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]);
+        // World-writable is fine: only this run's processes can see this tmpfs.
+        push(&["--perms", "01777", "--size", &size, "--tmpfs", BWRAP_RUN_DIR, "--chdir", BWRAP_RUN_DIR, "--"]);
+        a
+    }
+}
+
+/// bwrap arguments that hide each directory on the way to `dirs` that other users
+/// cannot traverse (e.g. /root, mode 0700) behind an empty tmpfs, recreate the path
+/// with mode 0755, and bind `dirs` read-only: the unprivileged sandbox uid can then
+/// run the interpreter, and it no longer sees the rest of the hidden directory.
+fn expose_args(dirs: &[PathBuf]) -> Vec<OsString> {
+    let (mut hidden, mut mkdirs, mut binds) = (Vec::new(), Vec::new(), Vec::<PathBuf>::new());
+    for dir in dirs {
+        let mut acc = PathBuf::from("/");
+        let mut inside = false;
+        for comp in dir.components().skip(1) {
+            acc.push(comp);
+            if inside {
+                if acc != *dir && !mkdirs.contains(&acc) {
+                    mkdirs.push(acc.clone());
+                }
+            } else if !traversable_by_others(&acc) && acc != *dir {
+                inside = true;
+                if !hidden.contains(&acc) {
+                    hidden.push(acc.clone());
+                }
+            }
+        }
+        if inside && !binds.iter().any(|b| dir.starts_with(b)) {
+            binds.retain(|b| !b.starts_with(dir));
+            binds.push(dir.clone());
+        }
+    }
+    let mut args = Vec::new();
+    for h in &hidden {
+        args.extend(["--tmpfs".into(), h.clone().into_os_string()]);
+    }
+    for d in mkdirs.iter().filter(|d| !binds.iter().any(|b| d.starts_with(b))) {
+        args.extend(["--perms".into(), "0755".into(), "--dir".into(), d.clone().into_os_string()]);
+    }
+    for b in &binds {
+        args.extend(["--ro-bind".into(), b.clone().into_os_string(), b.clone().into_os_string()]);
+    }
+    args
+}
+
+fn traversable_by_others(dir: &Path) -> bool {
+    std::fs::metadata(dir).map(|m| m.permissions().mode() & 0o001 != 0).unwrap_or(true)
+}
+
+/// A run's host directory (modes unshare and none), removed on drop. Created 0700
+/// inside the verifier's scratch dir (0711, owned by the daemon), so a candidate can
+/// empty it but cannot remove or replace it.
+#[derive(Debug)]
+pub(crate) struct RunDir(pub PathBuf);
+
+impl RunDir {
+    fn create(scratch: &Path, seq: u64, uid: Option<u32>) -> Result<Self, VerifierError> {
+        let path = scratch.join(format!("run-{seq}"));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir(&path).map_err(|e| VerifierError::io("create run dir", &path, e))?;
+        let dir = RunDir(path);
+        std::fs::set_permissions(&dir.0, std::fs::Permissions::from_mode(0o700)).map_err(|e| VerifierError::io("chmod", &dir.0, e))?;
+        if let Some(uid) = uid {
+            std::os::unix::fs::chown(&dir.0, Some(uid), Some(uid)).map_err(|e| VerifierError::io("chown", &dir.0, e))?;
+        }
+        Ok(dir)
+    }
+}
+
+impl Drop for RunDir {
+    fn drop(&mut self) {
+        if std::fs::remove_dir_all(&self.0).is_err() && std::fs::metadata(&self.0).is_ok() {
+            // A same-uid candidate may have chmod'ed subdirectories to 0: restore
+            // owner access (the daemon owns the dir or is root) and retry.
+            restore_access(&self.0);
+            if let Err(e) = std::fs::remove_dir_all(&self.0) {
+                tracing::warn!(dir = %self.0.display(), "cannot remove sandbox run dir: {e}");
+            }
+        }
+    }
+}
+
+fn restore_access(dir: &Path) {
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                restore_access(&e.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expose_hides_untraversable_ancestors() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let secret = tmp.path().join("home");
+        let prefix = secret.join("py/versions/3.11");
+        std::fs::create_dir_all(prefix.join("bin")).unwrap();
+        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let args: Vec<String> = expose_args(&[prefix.clone(), prefix.join("bin")]).iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        let s = |p: &Path| p.display().to_string();
+        assert_eq!(
+            args,
+            vec![
+                "--tmpfs".into(), s(&secret),
+                "--perms".into(), "0755".into(), "--dir".into(), s(&secret.join("py")),
+                "--perms".into(), "0755".into(), "--dir".into(), s(&secret.join("py/versions")),
+                "--ro-bind".into(), s(&prefix), s(&prefix),
+            ]
+        );
+        // Nothing to do when every ancestor is traversable.
+        assert!(expose_args(&[PathBuf::from("/usr/lib")]).is_empty());
+    }
+}

@@ -1,0 +1,270 @@
+//! Process mechanics of one sandboxed run: spawn (own session, rlimits, result pipe on
+//! fd 3, cleared environment), feed the job on stdin, capture bounded stdout/stderr,
+//! enforce the wall-clock timeout, and kill the whole process group afterwards. What
+//! to spawn (bwrap, unshare, plain python; which uid) is decided in `isolation.rs`.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::process::Command;
+
+use super::outcome::Outcome;
+use super::VerifierError;
+
+/// The harness writes its events to this descriptor (see harness.py).
+pub(crate) const RESULT_FD: RawFd = 3;
+/// Bound on the event stream: a plan plus one short line per test.
+const MAX_RESULT_BYTES: usize = 4 << 20;
+/// How long to wait for pipes to reach EOF once the group is dead. Only a process
+/// that escaped the group (setsid without a PID namespace) can hold them longer.
+const DRAIN_GRACE: Duration = Duration::from_millis(500);
+
+/// A fully resolved command line for one run.
+#[derive(Debug, Clone)]
+pub(crate) struct LaunchSpec {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    pub cwd: Option<PathBuf>,
+    /// Drop to this uid (= gid) at spawn (root daemon without bwrap).
+    pub uid: Option<u32>,
+    /// Candidates run under the daemon's own uid (non-root daemon): see `rlimits`.
+    pub shares_daemon_uid: bool,
+    pub env: Vec<(&'static str, String)>,
+}
+
+/// Kernel-enforced limits, applied in the child between fork and exec.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub timeout: Duration,
+    pub cpu_s: u64,
+    pub memory_bytes: u64,
+    pub file_size_bytes: u64,
+    pub max_processes: u64,
+    pub max_open_files: u64,
+    pub max_output_bytes: usize,
+}
+
+/// Captured output: the first `limit` bytes, and how much was written in all.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Capture {
+    pub bytes: Vec<u8>,
+    pub total: u64,
+}
+
+/// How the process ended.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RunEnd {
+    Exited(i32),
+    Signaled(i32),
+    TimedOut { after_s: f64 },
+}
+
+impl RunEnd {
+    /// Outcome for tests the run never reported. bwrap reports a child's death by
+    /// signal as exit status 128 + signal.
+    pub(crate) fn cut_off_outcome(&self) -> Outcome {
+        let signal = match *self {
+            RunEnd::TimedOut { .. } => return Outcome::Timeout,
+            RunEnd::Signaled(s) => s,
+            RunEnd::Exited(c) if c > 128 => c - 128,
+            RunEnd::Exited(_) => 0,
+        };
+        if signal == libc::SIGXCPU {
+            Outcome::Timeout
+        } else {
+            Outcome::Killed
+        }
+    }
+}
+
+impl fmt::Display for RunEnd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunEnd::Exited(c) => write!(f, "exited with status {c}"),
+            RunEnd::Signaled(s) => write!(f, "killed by signal {s}"),
+            RunEnd::TimedOut { after_s } => write!(f, "timed out after {after_s:.1} s"),
+        }
+    }
+}
+
+/// Everything one run produced.
+#[derive(Debug)]
+pub(crate) struct RawRun {
+    pub end: RunEnd,
+    pub results: Vec<u8>,
+    pub stdout: Capture,
+    pub stderr: Capture,
+    pub wall: Duration,
+}
+
+/// Kills the run's whole process group when dropped: after a normal exit (daemonized
+/// leftovers), on timeout, and when the verifying future is cancelled. Safe against
+/// PID reuse because Linux does not recycle a PID number while any process still has
+/// it as its process-group id; once the group is empty the kill is a no-op.
+struct GroupKill(libc::pid_t);
+
+impl Drop for GroupKill {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) has no memory-safety preconditions.
+        unsafe { libc::kill(-self.0, libc::SIGKILL) };
+    }
+}
+
+/// Run `spec` with `stdin_data` as its stdin and the limits applied.
+pub(crate) async fn run(spec: &LaunchSpec, stdin_data: &[u8], limits: &Limits) -> Result<RawRun, VerifierError> {
+    let (tx, rx) = tokio::net::unix::pipe::pipe().map_err(|e| VerifierError::io("create a pipe for", &spec.program, e))?;
+    let result_w: OwnedFd = tx.into_blocking_fd().map_err(|e| VerifierError::io("configure the pipe for", &spec.program, e))?;
+    let mut cmd = command(spec, limits, result_w.as_raw_fd());
+    let started = Instant::now();
+    let mut child = cmd.spawn().map_err(|source| VerifierError::Spawn { program: spec.program.clone(), source })?;
+    // Our copy of the write end must go, or the result pipe never reaches EOF.
+    drop(result_w);
+    let pid = child.id().expect("a just-spawned child has a pid") as libc::pid_t;
+    let group = GroupKill(pid);
+
+    let (mut stdin, stdout, stderr) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
+    let (mut out, mut err, mut res) = (Capture::default(), Capture::default(), Capture::default());
+    let max = limits.max_output_bytes;
+    let io = async {
+        let feed = async {
+            if let Some(mut w) = stdin.take() {
+                // A candidate cannot stop the harness from reading its job, so a
+                // failed write only means the process already died: its end says why.
+                let _ = w.write_all(stdin_data).await;
+            }
+        };
+        tokio::join!(feed, pump(stdout, &mut out, max), pump(stderr, &mut err, max), pump(Some(rx), &mut res, MAX_RESULT_BYTES));
+    };
+    // Boxed, not pinned on the stack, so that dropping it ends the borrows of the captures.
+    let mut io = Box::pin(io);
+    let waiter = async {
+        match tokio::time::timeout(limits.timeout, child.wait()).await {
+            Ok(status) => status.map(|s| match s.signal() {
+                Some(sig) => RunEnd::Signaled(sig),
+                None => RunEnd::Exited(s.code().unwrap_or(-1)),
+            }),
+            Err(_) => {
+                // SAFETY: see GroupKill.
+                unsafe { libc::kill(-pid, libc::SIGKILL) };
+                child.wait().await.map(|_| RunEnd::TimedOut { after_s: limits.timeout.as_secs_f64() })
+            }
+        }
+    };
+    let mut waiter = std::pin::pin!(waiter);
+    let mut io_done = false;
+    let end = tokio::select! {
+        end = &mut waiter => end,
+        _ = &mut io => {
+            io_done = true;
+            waiter.await
+        }
+    }
+    .map_err(|e| VerifierError::io("wait for", &spec.program, e))?;
+    let wall = started.elapsed();
+    drop(group);
+    if !io_done {
+        let _ = tokio::time::timeout(DRAIN_GRACE, &mut io).await;
+    }
+    drop(io);
+    Ok(RawRun { end, results: res.bytes, stdout: out, stderr: err, wall })
+}
+
+fn command(spec: &LaunchSpec, limits: &Limits, result_fd: RawFd) -> Command {
+    let mut cmd = Command::new(&spec.program);
+    cmd.args(&spec.args)
+        .env_clear()
+        .envs(spec.env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    if let Some(dir) = &spec.cwd {
+        cmd.current_dir(dir);
+    }
+    if let Some(uid) = spec.uid {
+        // std drops supplementary groups, then gid, then uid, before pre_exec runs.
+        cmd.uid(uid).gid(uid);
+    }
+    let mut limits = *limits;
+    if spec.shares_daemon_uid {
+        // RLIMIT_NPROC counts every task of the uid, the daemon's own threads
+        // included: budget those on top, or a busy daemon could not start a run.
+        // Other processes of the same user still count: run rlvrd as its own user.
+        limits.max_processes += own_thread_count();
+    }
+    let rlimits = rlimits(&limits);
+    // SAFETY: the closure runs in the forked child before exec and only makes
+    // async-signal-safe system calls (setsid, setrlimit, dup2, fcntl) on values
+    // captured by copy; it allocates nothing and takes no locks.
+    unsafe {
+        cmd.pre_exec(move || child_setup(result_fd, &rlimits));
+    }
+    cmd
+}
+
+fn own_thread_count() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status.lines().find_map(|l| l.strip_prefix("Threads:")).and_then(|n| n.trim().parse().ok()).unwrap_or(256)
+}
+
+type Resource = libc::__rlimit_resource_t;
+
+fn rlimits(l: &Limits) -> [(Resource, u64, u64); 6] {
+    [
+        // SIGXCPU at the soft limit, SIGKILL one second later.
+        (libc::RLIMIT_CPU, l.cpu_s, l.cpu_s + 1),
+        (libc::RLIMIT_AS, l.memory_bytes, l.memory_bytes),
+        (libc::RLIMIT_FSIZE, l.file_size_bytes, l.file_size_bytes),
+        // Does not bind uid 0, hence the uid drop for a root daemon (isolation.rs).
+        (libc::RLIMIT_NPROC, l.max_processes, l.max_processes),
+        (libc::RLIMIT_NOFILE, l.max_open_files, l.max_open_files),
+        (libc::RLIMIT_CORE, 0, 0),
+    ]
+}
+
+/// Runs in the child between fork and exec (see the SAFETY note in `command`).
+fn child_setup(result_fd: RawFd, rlimits: &[(Resource, u64, u64)]) -> io::Result<()> {
+    let check = |r: libc::c_int| if r < 0 { Err(io::Error::last_os_error()) } else { Ok(()) };
+    // SAFETY: plain system calls on integers and a stack-allocated struct.
+    unsafe {
+        // Own session and process group: one killpg reaches every descendant that
+        // does not call setsid itself (those die with bwrap's PID namespace).
+        check(libc::setsid())?;
+        for &(resource, soft, hard) in rlimits {
+            let lim = libc::rlimit { rlim_cur: soft, rlim_max: hard };
+            check(libc::setrlimit(resource, &lim))?;
+        }
+        if result_fd == RESULT_FD {
+            // dup2 onto itself would keep FD_CLOEXEC: clear it instead.
+            check(libc::fcntl(result_fd, libc::F_SETFD, 0))?;
+        } else {
+            check(libc::dup2(result_fd, RESULT_FD))?;
+        }
+    }
+    Ok(())
+}
+
+/// Read `src` to EOF, keeping the first `limit` bytes. Reading on past the limit (and
+/// discarding) keeps a chatty candidate from blocking on a full pipe, so it is judged
+/// on its tests rather than on its output volume; the timeout bounds the total work.
+async fn pump<R: AsyncRead + Unpin>(src: Option<R>, cap: &mut Capture, limit: usize) {
+    let Some(mut src) = src else { return };
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match src.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => {
+                let keep = n.min(limit.saturating_sub(cap.bytes.len()));
+                cap.bytes.extend_from_slice(&buf[..keep]);
+                cap.total += n as u64;
+            }
+        }
+    }
+}

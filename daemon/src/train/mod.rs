@@ -1,0 +1,11 @@
+//! The RL trainer: advantages, the GRPO-family losses, teacher-forced log-probs,
+//! AdamW on the LoRA adapter, and the step that ties rollout, rewards and updates.
+
+pub mod advantages;
+pub mod logprobs;
+pub mod losses;
+pub mod optimizer;
+pub mod trainer;
+
+#[cfg(test)]
+mod tests;

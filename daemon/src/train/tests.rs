@@ -1,0 +1,249 @@
+//! The trainer proven on tiny models (CPU backend): gradients against finite
+//! differences, adapter identity and PEFT round trips, a PEFT-made fixture, learning
+//! on a toy verifiable reward, and zero-variance groups.
+
+use burn::module::Module;
+use burn::tensor::{Device, Tensor, TensorData};
+
+use super::logprobs::{token_logprobs, ScoreBatch};
+use super::losses::{policy_loss, LossInputs, LossParams};
+use super::trainer::Trainer;
+use crate::config::{AdvantageScaling, LossKind, RlConfig};
+use crate::model::lora::{self, LoraSpec};
+use crate::model::rope::Rope;
+use crate::model::tests::fixtures;
+use crate::model::tokenizer::TextTokenizer;
+use crate::model::transformer::{Logits, Transformer};
+use crate::model::{weights, LoadedModel};
+
+fn all_targets() -> Vec<String> {
+    crate::config::LORA_TARGETS.iter().map(|s| s.to_string()).collect()
+}
+
+fn tiny(name: &str) -> (crate::model::config::ArchConfig, Transformer, Rope) {
+    let d = Device::flex();
+    let (cfg, m) = weights::load_hf(&fixtures().join(name), &d).unwrap();
+    let rope = Rope::new(&cfg, 64, &d);
+    (cfg, m, rope)
+}
+
+/// Give every B a non-zero value so gradients reach A too.
+fn randomize_b(m: Transformer, seed: u64) -> Transformer {
+    let mut rng = crate::model::sampling::Rng::new(seed);
+    let values = lora::adapters(&m)
+        .into_iter()
+        .map(|(role, a, b, _)| {
+            let [r, out] = b.dims();
+            let v: Vec<f32> = (0..r * out).map(|_| (rng.next_f64() as f32 - 0.5) * 0.2).collect();
+            (role, a, Tensor::from_data(TensorData::new(v, [r, out]), &Device::flex()))
+        })
+        .collect();
+    lora::set_adapters(m, values)
+}
+
+fn logits(m: &Transformer, rope: &Rope, ids: &[i64], adapter: bool) -> Vec<f32> {
+    let t = Tensor::from_data(TensorData::new(ids.to_vec(), [1, ids.len()]), &Device::flex());
+    m.forward(t, rope, None, adapter, Logits::All).into_data().try_to_vec().unwrap()
+}
+
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+#[test]
+fn adapter_is_identity_at_init_and_survives_peft_round_trip() {
+    let (_, base, rope) = tiny("tiny-llama");
+    let spec = LoraSpec { rank: 4, alpha: 8.0, targets: all_targets() };
+    let ids: Vec<i64> = (3..19).collect();
+    let before = logits(&base, &rope, &ids, false);
+    let m = lora::attach(base, &spec, 1, &Device::flex());
+    assert_eq!(max_diff(&before, &logits(&m, &rope, &ids, true)), 0.0, "B = 0 leaves the model unchanged");
+    let m = randomize_b(m, 2);
+    let adapted = logits(&m, &rope, &ids, true);
+    assert!(max_diff(&before, &adapted) > 1e-3, "a non-zero adapter changes the logits");
+    assert_eq!(max_diff(&before, &logits(&m, &rope, &ids, false)), 0.0, "adapter off = base model");
+    let dir = tempfile::tempdir().unwrap();
+    lora::save_peft(&m, &spec, 0.0, "tiny-llama", dir.path()).unwrap();
+    let (reloaded, spec2) = lora::load_peft(lora::detach_all(m.clone()), dir.path(), &Device::flex()).unwrap();
+    assert_eq!(spec2.rank, 4);
+    assert!(max_diff(&adapted, &logits(&reloaded, &rope, &ids, true)) <= 1e-5);
+    let merged = lora::merge(m);
+    assert!(max_diff(&adapted, &logits(&merged, &rope, &ids, false)) <= 1e-4, "merged weights equal base + adapter");
+}
+
+#[test]
+fn peft_made_adapter_gives_reference_logits() {
+    let (_, base, rope) = tiny("tiny-llama");
+    let dir = fixtures().join("tiny-llama-peft");
+    let (m, spec) = lora::load_peft(base, &dir, &Device::flex()).unwrap();
+    assert_eq!((spec.rank, spec.alpha), (4, 8.0));
+    let reference: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("reference.json")).unwrap()).unwrap();
+    for (row, want) in reference["input_ids"].as_array().unwrap().iter().zip(reference["logits"].as_array().unwrap()) {
+        let ids: Vec<i64> = row.as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).collect();
+        let want: Vec<f32> = want.as_array().unwrap().iter().flat_map(|p| p.as_array().unwrap().iter()).map(|x| x.as_f64().unwrap() as f32).collect();
+        let d = max_diff(&logits(&m, &rope, &ids, true), &want);
+        assert!(d <= 1e-4, "max diff {d}");
+    }
+}
+
+/// Loss of a fixed batch as a function of the adapter, for gradient checks.
+fn loss_of(m: &Transformer, rope: &Rope, batch: &ScoreBatch, old: &[f32], reference: Option<&[f32]>, kind: LossKind) -> Tensor<1> {
+    let d = Device::flex();
+    let dev = m.embed.val().device();
+    let (new, layout) = token_logprobs(m, rope, batch, 1.0, true, &dev);
+    let rows = batch.rows();
+    let w = layout.window;
+    let t2 = |v: Vec<f32>, c: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, c]), &dev);
+    let _ = d;
+    let tokens: f32 = layout.mask.iter().sum();
+    let (eps_low, eps_high) = if kind == LossKind::Gspo { (3e-4, 4e-4) } else { (0.2, 0.28) };
+    let p = LossParams { kind, eps_low, eps_high, beta: 0.1, seqs: rows as f64, tokens: tokens as f64, l_max: 8.0 };
+    let inputs = LossInputs {
+        new,
+        old: t2(old.to_vec(), w),
+        reference: reference.map(|r| t2(r.to_vec(), w)),
+        mask: t2(layout.mask.clone(), w),
+        adv: t2(vec![1.0, -0.5, 0.75], 1),
+    };
+    policy_loss(inputs, &p).0
+}
+
+#[test]
+fn gradients_match_finite_differences_and_base_gets_none() {
+    let (_, base, rope) = tiny("tiny-llama");
+    let spec = LoraSpec { rank: 2, alpha: 4.0, targets: all_targets() };
+    let m = randomize_b(lora::attach(base, &spec, 3, &Device::flex()), 4);
+    let batch = ScoreBatch {
+        prompts: vec![vec![5, 9, 17], vec![5, 9, 17, 30, 2], vec![8, 1]],
+        completions: vec![vec![40, 41, 42, 43], vec![7, 8], vec![100, 101, 102]],
+    };
+    // old = current policy (ratio 1: inside every clip range), reference = adapter off.
+    let (cur, layout) = token_logprobs(&m, &rope, &batch, 1.0, true, &Device::flex());
+    let old: Vec<f32> = cur.into_data().try_to_vec().unwrap();
+    let (r, _) = token_logprobs(&m, &rope, &batch, 1.0, false, &Device::flex());
+    let reference: Vec<f32> = r.into_data().try_to_vec().unwrap();
+    let _ = layout;
+    for kind in [LossKind::Grpo, LossKind::DrGrpo, LossKind::Dapo, LossKind::Gspo] {
+        let train = m.clone().train();
+        let loss = loss_of(&train, &rope, &batch, &old, Some(&reference), kind);
+        let grads = loss.backward();
+        assert!(train.layers[0].attn.q.weight.val().grad(&grads).is_none(), "base weights get no gradient");
+        assert!(train.embed.val().grad(&grads).is_none());
+        // Check the largest entries of one A and one B against central differences.
+        for (layer, which_b) in [(0usize, false), (1, true)] {
+            let (_, a, b, _) = lora::adapters(&train).into_iter().find(|(role, ..)| *role == weights::Role::V(layer)).unwrap();
+            let p = if which_b { b } else { a };
+            let g: Vec<f32> = p.grad(&grads).unwrap().into_data().try_to_vec().unwrap();
+            let idx = (0..g.len()).max_by(|&i, &j| g[i].abs().total_cmp(&g[j].abs())).unwrap();
+            // GSPO's trust region is 3e-4 wide: stay inside it, or the difference
+            // measures the clipped (flat) objective.
+            let h = if kind == LossKind::Gspo { 1e-4f32 } else { 1e-2f32 };
+            let eval = |delta: f32| -> f64 {
+                let values = lora::adapters(&m)
+                    .into_iter()
+                    .map(|(role, a, b, _)| {
+                        if role != weights::Role::V(layer) {
+                            return (role, a, b);
+                        }
+                        let bump = |t: Tensor<2>| {
+                            let dims = t.dims();
+                            let mut v: Vec<f32> = t.into_data().try_to_vec().unwrap();
+                            v[idx] += delta;
+                            Tensor::from_data(TensorData::new(v, dims), &Device::flex())
+                        };
+                        if which_b { (role, a, bump(b)) } else { (role, bump(a), b) }
+                    })
+                    .collect();
+                let pm = lora::set_adapters(m.clone(), values);
+                let l = loss_of(&pm, &rope, &batch, &old, Some(&reference), kind);
+                l.into_data().try_to_vec::<f32>().unwrap()[0] as f64
+            };
+            let fd = (eval(h) - eval(-h)) / (2.0 * h as f64);
+            let ad = g[idx] as f64;
+            assert!(ad.abs() > 1e-4, "{kind:?}: gradient too small to check ({ad})");
+            let rel = (fd - ad).abs() / ad.abs();
+            assert!(rel < 3e-2, "{kind:?} layer {layer} {}: autodiff {ad} vs finite difference {fd}", if which_b { "B" } else { "A" });
+        }
+    }
+}
+
+fn toy_model(seed: u64) -> LoadedModel {
+    let (cfg, base, _) = tiny("tiny-llama");
+    let spec = LoraSpec { rank: 8, alpha: 16.0, targets: all_targets() };
+    let m = lora::attach(base, &spec, seed, &Device::flex());
+    let tok = TextTokenizer::synthetic(cfg.vocab_size).unwrap();
+    LoadedModel::from_parts(cfg, m, tok, 64, &Device::flex())
+}
+
+/// Toy verifiable reward: the fraction of completion tokens that are even. A random
+/// policy scores about 0.5; the optimum is 1.
+fn even_reward(tokens: &[u32]) -> f64 {
+    tokens.iter().filter(|t| *t % 2 == 0).count() as f64 / tokens.len().max(1) as f64
+}
+
+fn learn(kind: LossKind, steps: usize) -> (f64, f64) {
+    let mut m = toy_model(11);
+    let rl = RlConfig {
+        loss: kind,
+        group_size: 8,
+        tasks_per_step: 4,
+        max_new_tokens: 6,
+        temperature: 1.0,
+        lr: 2e-2,
+        warmup_steps: 0,
+        max_grad_norm: 1.0,
+        clip_eps: if kind == LossKind::Gspo { 3e-4 } else { 0.2 },
+        clip_eps_high: Some(if kind == LossKind::Gspo { 4e-4 } else { 0.28 }),
+        advantage_scaling: if kind == LossKind::DrGrpo { AdvantageScaling::None } else { AdvantageScaling::Group },
+        seed: 5,
+        ..RlConfig::default()
+    };
+    let n = lora::adapters(&m.model).len() * 2;
+    let spec = LoraSpec { rank: 8, alpha: 16.0, targets: all_targets() };
+    let mut trainer = Trainer::new(rl, spec, n);
+    let prompts: Vec<(String, Vec<u32>)> = (0..4).map(|i| (format!("t{i}"), vec![3 + i as u32, 50, 60 + i as u32])).collect();
+    let mut history = Vec::new();
+    for _ in 0..steps {
+        let groups = trainer.rollout(&m, &prompts).unwrap();
+        let rewards: Vec<Vec<f64>> = groups.iter().map(|g| g.completions.iter().map(|c| even_reward(&c.tokens)).collect()).collect();
+        let mean = rewards.iter().flatten().sum::<f64>() / rewards.iter().flatten().count() as f64;
+        history.push(mean);
+        trainer.update(&mut m, &groups, &rewards);
+    }
+    let last = history[history.len() - 3..].iter().sum::<f64>() / 3.0;
+    (history[0], last)
+}
+
+#[test]
+fn grpo_learns_the_toy_reward() {
+    let (first, last) = learn(LossKind::Grpo, 40);
+    assert!(last >= 0.9, "GRPO: mean reward {first:.2} -> {last:.2}");
+}
+
+#[test]
+fn dr_grpo_learns_the_toy_reward() {
+    let (first, last) = learn(LossKind::DrGrpo, 40);
+    assert!(last >= 0.9, "Dr.GRPO: mean reward {first:.2} -> {last:.2}");
+}
+
+#[test]
+fn gspo_learns_the_toy_reward() {
+    let (first, last) = learn(LossKind::Gspo, 40);
+    assert!(last >= 0.9, "GSPO: mean reward {first:.2} -> {last:.2}");
+}
+
+#[test]
+fn zero_variance_groups_contribute_nothing_and_are_counted() {
+    let mut m = toy_model(3);
+    let n = lora::adapters(&m.model).len() * 2;
+    let spec = LoraSpec { rank: 8, alpha: 16.0, targets: all_targets() };
+    let mut trainer = Trainer::new(RlConfig { group_size: 4, max_new_tokens: 3, ..RlConfig::default() }, spec, n);
+    let prompts = vec![("a".to_string(), vec![3u32, 4]), ("b".to_string(), vec![5u32, 6])];
+    let groups = trainer.rollout(&m, &prompts).unwrap();
+    let before: Vec<Vec<f32>> = lora::adapters(&m.model).into_iter().map(|(_, a, _, _)| a.into_data().try_to_vec().unwrap()).collect();
+    let metrics = trainer.update(&mut m, &groups, &[vec![1.0; 4], vec![0.0; 4]]);
+    assert_eq!(metrics.zero_variance_groups, 2);
+    assert_eq!(metrics.loss, 0.0);
+    let after: Vec<Vec<f32>> = lora::adapters(&m.model).into_iter().map(|(_, a, _, _)| a.into_data().try_to_vec().unwrap()).collect();
+    assert_eq!(before, after, "no update from zero-variance groups");
+}

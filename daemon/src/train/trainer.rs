@@ -1,0 +1,220 @@
+//! One RL step on the engine thread: roll out G completions per task with the
+//! current adapter, take rewards (computed by the caller: the verifier, or a toy
+//! function in tests), compute advantages, then optimizer updates over micro-batches
+//! with gradient accumulation. The old log-probs stored at generation time make the
+//! importance ratios correct when the update is off-policy.
+
+use burn::module::Module;
+use burn::tensor::{Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use super::advantages::{advantages, is_zero_variance};
+use super::logprobs::{token_logprobs, ScoreBatch};
+use super::losses::{policy_loss, LossInputs, LossParams, LossStats};
+use super::optimizer::{clip_grad_norm, lr_at, AdamW};
+use crate::config::{LossKind, RlConfig};
+use crate::model::generate::{Completion, FinishReason, GenerateError, GenerateRequest};
+use crate::model::lora::{self, LoraSpec};
+use crate::model::sampling::{Rng, SamplingParams};
+use crate::model::LoadedModel;
+
+/// The completions of one task.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Group {
+    pub task_id: String,
+    pub prompt_ids: Vec<u32>,
+    pub completions: Vec<Completion>,
+}
+
+/// What one optimizer phase did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct UpdateMetrics {
+    pub loss: f64,
+    pub lr: f64,
+    pub grad_norm: f64,
+    /// Fraction of tokens (sequences for GSPO) outside the clip range.
+    pub clip_frac: f64,
+    /// Mean k3 KL to the base model per token (0 when beta = 0).
+    pub kl: f64,
+    /// Mean -log pi of sampled tokens: an entropy estimate.
+    pub entropy: f64,
+    pub zero_variance_groups: usize,
+    pub groups: usize,
+    pub sequences: usize,
+    pub tokens: usize,
+}
+
+/// Trainer state that is not the adapter itself (checkpointed with it).
+pub struct Trainer {
+    pub rl: RlConfig,
+    pub spec: LoraSpec,
+    pub opt: AdamW,
+    /// Trainer steps completed.
+    pub step: u64,
+    pub rng: Rng,
+}
+
+/// One sequence prepared for the loss.
+struct Seq<'a> {
+    prompt: &'a [u32],
+    c: &'a Completion,
+    adv: f64,
+    in_loss: bool,
+}
+
+impl Trainer {
+    pub fn new(rl: RlConfig, spec: LoraSpec, n_adapter_params: usize) -> Self {
+        let rng = Rng::new(rl.seed ^ 0x5EED_0F_7241_4E45);
+        let opt = AdamW::new(n_adapter_params, rl.weight_decay);
+        Trainer { rl, spec, opt, step: 0, rng }
+    }
+
+    /// Sample `group_size` completions per prompt with the adapter on.
+    pub fn rollout(&mut self, m: &LoadedModel, prompts: &[(String, Vec<u32>)]) -> Result<Vec<Group>, GenerateError> {
+        let sampling = SamplingParams { temperature: self.rl.temperature as f32, top_p: self.rl.top_p as f32, top_k: self.rl.top_k };
+        prompts
+            .iter()
+            .map(|(task_id, ids)| {
+                let req = GenerateRequest {
+                    prompt_ids: ids.clone(),
+                    n: self.rl.group_size,
+                    max_new_tokens: self.rl.max_new_tokens,
+                    sampling: sampling.clone(),
+                    stop: vec![],
+                    seed: self.rng.next_u64(),
+                    adapter: true,
+                    ignore_eos: false,
+                };
+                let out = m.generate(&req)?;
+                Ok(Group { task_id: task_id.clone(), prompt_ids: ids.clone(), completions: out.completions })
+            })
+            .collect()
+    }
+
+    /// Advantages and the optimizer phase. `rewards[g][i]` belongs to completion i of
+    /// group g. Zero-variance groups contribute nothing (and are dropped for DAPO).
+    pub fn update(&mut self, m: &mut LoadedModel, groups: &[Group], rewards: &[Vec<f64>]) -> UpdateMetrics {
+        let adv = advantages(rewards, self.rl.advantage_scaling);
+        let zero_var = rewards.iter().filter(|r| is_zero_variance(r)).count();
+        let mut seqs = Vec::new();
+        for ((g, a), r) in groups.iter().zip(&adv).zip(rewards) {
+            if self.rl.loss == LossKind::Dapo && is_zero_variance(r) {
+                continue; // dynamic sampling: no signal, not even in the normaliser
+            }
+            for (c, &adv) in g.completions.iter().zip(a) {
+                let truncated = c.finish == FinishReason::Length;
+                let in_loss = !c.tokens.is_empty() && !(self.rl.mask_truncated && truncated);
+                seqs.push(Seq { prompt: &g.prompt_ids, c, adv, in_loss });
+            }
+        }
+        let seqs: Vec<Seq> = seqs.into_iter().filter(|s| s.in_loss).collect();
+        let tokens: usize = seqs.iter().map(|s| s.c.tokens.len()).sum();
+        let lr = lr_at(&self.rl, self.opt.step);
+        let mut metrics = UpdateMetrics {
+            lr,
+            zero_variance_groups: zero_var,
+            groups: groups.len(),
+            sequences: seqs.len(),
+            tokens,
+            ..Default::default()
+        };
+        if seqs.is_empty() || seqs.iter().all(|s| s.adv == 0.0) && self.rl.beta == 0.0 {
+            self.step += 1;
+            return metrics; // nothing to learn from this batch
+        }
+        let hi = self.rl.clip_eps_high.unwrap_or(self.rl.clip_eps);
+        let params = LossParams {
+            kind: self.rl.loss,
+            eps_low: self.rl.clip_eps,
+            eps_high: hi,
+            beta: self.rl.beta,
+            seqs: seqs.len() as f64,
+            tokens: tokens as f64,
+            l_max: self.rl.max_new_tokens as f64,
+        };
+        let mut stats = LossStats::default();
+        for _ in 0..self.rl.updates_per_batch {
+            let (loss, s, grads) = self.accumulate(m, &seqs, &params);
+            metrics.loss = loss;
+            stats = s;
+            let mut grads = grads;
+            metrics.grad_norm = clip_grad_norm(&mut grads, self.rl.max_grad_norm);
+            self.apply(m, grads, lr);
+        }
+        metrics.clip_frac = stats.clipped / stats.counted.max(1.0);
+        metrics.kl = stats.kl_sum / tokens.max(1) as f64;
+        metrics.entropy = stats.neg_logp_sum / tokens.max(1) as f64;
+        self.step += 1;
+        metrics
+    }
+
+    /// Forward/backward over micro-batches; returns (loss, stats, summed grads of the
+    /// adapter in `lora::adapters` order, A then B).
+    fn accumulate(&self, m: &LoadedModel, seqs: &[Seq], p: &LossParams) -> (f64, LossStats, Vec<Tensor<2>>) {
+        let train = m.model.clone().train();
+        let mut total = 0.0;
+        let mut stats = LossStats::default();
+        let mut sum: Vec<Option<Tensor<2>>> = Vec::new();
+        for chunk in seqs.chunks(self.rl.micro_batch.max(1)) {
+            let batch = ScoreBatch {
+                prompts: chunk.iter().map(|s| s.prompt.to_vec()).collect(),
+                completions: chunk.iter().map(|s| s.c.tokens.clone()).collect(),
+            };
+            let device = train.embed.val().device();
+            let (new, layout) = token_logprobs(&train, &m.rope, &batch, self.rl.temperature as f32, true, &device);
+            let rows = chunk.len();
+            let w = layout.window;
+            let mut old = vec![0f32; rows * w];
+            for (i, s) in chunk.iter().enumerate() {
+                for (j, &lp) in s.c.logprobs.iter().enumerate() {
+                    old[i * w + layout.offset[i] + j] = lp;
+                }
+            }
+            let t2 = |v: Vec<f32>, cols: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), &device);
+            let reference = (self.rl.beta > 0.0).then(|| {
+                let (r, _) = token_logprobs(&m.model, &m.rope, &batch, self.rl.temperature as f32, false, &m.device);
+                Tensor::<2>::from_data(r.into_data(), &device)
+            });
+            let inputs = LossInputs {
+                new,
+                old: t2(old, w),
+                reference,
+                mask: t2(layout.mask.clone(), w),
+                adv: t2(chunk.iter().map(|s| s.adv as f32).collect(), 1),
+            };
+            let (loss, s) = policy_loss(inputs, p);
+            total += loss.clone().into_data().try_to_vec::<f32>().map(|v| v[0] as f64).unwrap_or(f64::NAN);
+            stats.clipped += s.clipped;
+            stats.counted += s.counted;
+            stats.kl_sum += s.kl_sum;
+            stats.neg_logp_sum += s.neg_logp_sum;
+            let grads = loss.backward();
+            let adapters = lora::adapters(&train);
+            if sum.is_empty() {
+                sum = vec![None; adapters.len() * 2];
+            }
+            for (k, (_, a, b, _)) in adapters.iter().enumerate() {
+                for (slot, t) in [(2 * k, a), (2 * k + 1, b)] {
+                    let g = t.grad(&grads).unwrap_or_else(|| t.clone().detach().zeros_like());
+                    let g = Tensor::<2>::from_data(g.into_data(), &m.device);
+                    sum[slot] = Some(match sum[slot].take() {
+                        Some(acc) => acc + g,
+                        None => g,
+                    });
+                }
+            }
+        }
+        (total, stats, sum.into_iter().map(|g| g.expect("every adapter has a gradient")).collect())
+    }
+
+    fn apply(&mut self, m: &mut LoadedModel, grads: Vec<Tensor<2>>, lr: f64) {
+        let current = lora::adapters(&m.model);
+        let params: Vec<Tensor<2>> = current.iter().flat_map(|(_, a, b, _)| [a.clone(), b.clone()]).collect();
+        let mut updated = self.opt.step(params, grads, lr).into_iter();
+        let values = current
+            .iter()
+            .map(|(role, _, _, _)| (*role, updated.next().expect("a"), updated.next().expect("b")))
+            .collect();
+        m.model = lora::set_adapters(m.model.clone(), values);
+    }
+}
