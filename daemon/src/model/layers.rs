@@ -25,8 +25,8 @@ impl RmsNorm {
     }
 }
 
-/// Low-rank adapter of one projection: delta W = A B * scale, with A [in, r] and
-/// B [r, out] (burn keeps linear weights as [in, out]; PEFT's are transposed).
+/// Low-rank adapter of one projection: x -> (x A) B * scale, with A [in, r] and
+/// B [r, out] (PEFT stores the transposes: lora_A [r, in], lora_B [out, r]).
 #[derive(Module, Debug)]
 pub struct Lora {
     /// [in, r]
@@ -37,12 +37,22 @@ pub struct Lora {
     pub scale: f64,
 }
 
-/// A linear map without bias, `x W` with W [in, out], plus an optional adapter.
+/// A linear map without bias, `x W^T` with W [out, in] (the checkpoint layout), plus
+/// an optional adapter.
+///
+/// Why [out, in] and `(W x^T)^T`: the CPU GEMM tiles the M dimension by 32 rows; with
+/// tokens as M a decode step (M = 1..8) wastes most of every tile, while with the
+/// weight's `out` as M the tiles are full and only the small token count is padded.
 #[derive(Module, Debug)]
 pub struct Proj {
-    /// [in, out], frozen.
+    /// [out, in], frozen.
     pub weight: Param<Tensor<2>>,
     pub lora: Option<Lora>,
+}
+
+/// `x W^T` for x [rows, in] and W [out, in], oriented for the GEMM (see [`Proj`]).
+pub fn matmul_wt(x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
+    w.matmul(x.transpose()).transpose()
 }
 
 impl Proj {
@@ -56,8 +66,8 @@ impl Proj {
         let [b, t, d_in] = x.dims();
         let x2 = x.reshape([b * t, d_in]);
         let w = self.weight.val();
-        let d_out = w.dims()[1];
-        let mut y = x2.clone().matmul(w);
+        let d_out = w.dims()[0];
+        let mut y = matmul_wt(x2.clone(), w);
         if let (true, Some(l)) = (adapter, &self.lora) {
             // (x A) B costs r(in + out) per token instead of building the dense delta.
             y = y + x2.matmul(l.a.val()).matmul(l.b.val()).mul_scalar(l.scale);

@@ -104,7 +104,7 @@ pub fn attach(mut m: Transformer, spec: &LoraSpec, seed: u64, device: &Device) -
     let mut rng = Rng::new(seed);
     for role in target_roles(&m, &spec.targets) {
         let p = proj_mut(&mut m, role);
-        let [d_in, d_out] = p.weight.val().dims();
+        let [d_out, d_in] = p.weight.val().dims();
         let bound = 1.0 / (d_in as f64).sqrt();
         let a: Vec<f32> = (0..d_in * spec.rank).map(|_| ((rng.next_f64() * 2.0 - 1.0) * bound) as f32).collect();
         p.lora = Some(Lora {
@@ -149,7 +149,7 @@ pub fn set_adapters(mut m: Transformer, values: Vec<(Role, Tensor<2>, Tensor<2>)
 pub fn merge(mut m: Transformer) -> Transformer {
     for (role, a, b, scale) in adapters(&m) {
         let p = proj_mut(&mut m, role);
-        let merged = p.weight.val() + a.matmul(b).mul_scalar(scale);
+        let merged = p.weight.val() + a.matmul(b).transpose().mul_scalar(scale);
         *p = Proj::new(merged.detach());
     }
     m
@@ -256,7 +256,7 @@ pub fn load_peft(m: Transformer, dir: &Path, device: &Device) -> Result<(Transfo
         .map_err(|e| LoraError::Invalid { path: st_path.clone(), reason: e.to_string() })?;
     let mut m = detach_all(m);
     for role in target_roles(&m, &spec.targets) {
-        let [d_in, d_out] = proj(&m, role).weight.val().dims();
+        let [d_out, d_in] = proj(&m, role).weight.val().dims();
         let get = |which: &str, want: [usize; 2]| -> Result<Vec<f32>, LoraError> {
             let key = peft_key(role, which).expect("projection");
             // PEFT sometimes saves with the adapter name inside the key.

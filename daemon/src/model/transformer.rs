@@ -5,7 +5,7 @@ use burn::tensor::{Int, Tensor};
 
 use super::block::Block;
 use super::cache::KvCache;
-use super::layers::RmsNorm;
+use super::layers::{matmul_wt, RmsNorm};
 use super::rope::Rope;
 
 #[derive(Module, Debug)]
@@ -14,7 +14,7 @@ pub struct Transformer {
     pub embed: Param<Tensor<2>>,
     pub layers: Vec<Block>,
     pub norm: RmsNorm,
-    /// [hidden, vocab]; `None` when tied to `embed`.
+    /// [vocab, hidden]; `None` when tied to `embed`.
     pub lm_head: Option<Param<Tensor<2>>>,
 }
 
@@ -54,8 +54,8 @@ impl Transformer {
         let [b2, t2, _] = x.dims();
         let x2 = x.reshape([b2 * t2, hidden]);
         let logits = match &self.lm_head {
-            Some(w) => x2.matmul(w.val()),
-            None => x2.matmul(embed.transpose()),
+            Some(w) => matmul_wt(x2, w.val()),
+            None => matmul_wt(x2, embed),
         };
         let vocab = logits.dims()[1];
         logits.reshape([b2, t2, vocab])

@@ -252,17 +252,6 @@ fn fxhash(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// Transpose a row-major [rows, cols] matrix.
-fn transpose(data: &[f32], rows: usize, cols: usize) -> Vec<f32> {
-    let mut out = vec![0.0; data.len()];
-    for r in 0..rows {
-        for c in 0..cols {
-            out[c * rows + r] = data[r * cols + c];
-        }
-    }
-    out
-}
-
 struct Builder<'a> {
     src: &'a dyn Source,
     device: &'a Device,
@@ -282,10 +271,9 @@ impl Builder<'_> {
         Ok(Tensor::from_data(TensorData::new(self.fetch(role, &[n])?, [n]), self.device))
     }
 
-    /// Checkpoint [out, in] -> burn [in, out].
+    /// Checkpoint layout [out, in], kept as is (see `Proj` for why).
     fn linear(&self, role: Role, d_out: usize, d_in: usize) -> Result<Tensor<2>, WeightsError> {
-        let data = transpose(&self.fetch(role, &[d_out, d_in])?, d_out, d_in);
-        Ok(Tensor::from_data(TensorData::new(data, [d_in, d_out]), self.device))
+        Ok(Tensor::from_data(TensorData::new(self.fetch(role, &[d_out, d_in])?, [d_out, d_in]), self.device))
     }
 
     fn proj(&self, role: Role, d_out: usize, d_in: usize) -> Result<Proj, WeightsError> {
