@@ -10,6 +10,7 @@
 pub mod api;
 pub mod client;
 pub mod errors;
+pub mod metrics;
 
 pub use api::*;
 pub use client::{Connection, ConnectError};
