@@ -90,6 +90,192 @@ pub struct ShutdownAck {
     pub stopping: bool,
 }
 
+/// Training loop state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainState {
+    Stopped,
+    Running,
+    Paused,
+}
+
+/// Answer of the `train_*` methods.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainStatus {
+    pub state: TrainState,
+    /// Trainer steps completed (resumed steps included).
+    pub step: u64,
+    /// What the loop is doing now (`idle`, `rollout 2/4`, `verify`, `update 3/8`).
+    pub phase: String,
+    /// Tasks sampled since the daemon started.
+    pub tasks_seen: u64,
+    /// Tasks available in the train split.
+    pub train_tasks: usize,
+    pub last: Option<crate::metrics::StepRecord>,
+    /// Mean seconds per step over recent steps.
+    pub seconds_per_step: Option<f64>,
+    pub next_checkpoint_step: Option<u64>,
+    pub next_eval_step: Option<u64>,
+    /// Seconds until the next checkpoint / eval at the current pace.
+    pub eta_checkpoint_s: Option<f64>,
+    pub eta_eval_s: Option<f64>,
+    /// Adapter served by default (`latest` until one is promoted).
+    pub serving_adapter: String,
+    pub lr: f64,
+    pub group_size: usize,
+    pub reward_weights: (f64, f64),
+}
+
+/// Run-time changes accepted by `train_set` (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrainSet {
+    pub lr: Option<f64>,
+    pub tests_weight: Option<f64>,
+    pub ruff_weight: Option<f64>,
+    pub group_size: Option<usize>,
+}
+
+/// Which adapter answers a completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AdapterChoice {
+    /// The promoted adapter (`latest` until a promotion happened).
+    #[default]
+    Serving,
+    /// The adapter being trained, as of the last update.
+    Latest,
+    /// The base model without adapter.
+    Base,
+}
+
+/// `complete`: continue code.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompleteParams {
+    /// Code before the cursor.
+    pub prefix: String,
+    /// Code after the cursor (fill-in-the-middle when the model has FIM tokens).
+    #[serde(default)]
+    pub suffix: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub max_tokens: Option<usize>,
+    /// 0 = greedy (default).
+    #[serde(default)]
+    pub temperature: Option<f64>,
+    #[serde(default)]
+    pub stop: Vec<String>,
+    #[serde(default)]
+    pub adapter: AdapterChoice,
+}
+
+/// A chat turn for `generate`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub role: String,
+    pub content: String,
+}
+
+/// `generate`: answer chat messages with the checkpoint's chat template.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GenerateParams {
+    pub messages: Vec<ChatMessage>,
+    #[serde(default)]
+    pub max_tokens: Option<usize>,
+    #[serde(default)]
+    pub temperature: Option<f64>,
+    #[serde(default)]
+    pub stop: Vec<String>,
+    #[serde(default)]
+    pub adapter: AdapterChoice,
+}
+
+/// Answer of `complete` / `generate`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompletionResult {
+    pub text: String,
+    /// `eos`, `stop` or `length`.
+    pub finish_reason: String,
+    pub prompt_tokens: usize,
+    pub completion_tokens: usize,
+    /// The adapter that answered (`base`, `latest`, `serving:<id>`).
+    pub adapter: String,
+    /// Seconds waiting for the engine (behind training work) and generating.
+    pub queue_s: f64,
+    pub generate_s: f64,
+    /// Whether the suffix was used (fill-in-the-middle).
+    pub used_suffix: bool,
+}
+
+/// Events of `train_subscribe`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum TrainEvent {
+    Step { record: crate::metrics::StepRecord },
+    Checkpoint { id: String, step: u64 },
+    Eval { record: crate::metrics::EvalRecord },
+    Promotion { promoted: bool, adapter: String, reasons: Vec<String> },
+    TaskErrors { count: usize, first: Option<String> },
+    State { state: TrainState },
+}
+
+/// One checkpoint on disk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointEntry {
+    pub id: String,
+    pub step: u64,
+    pub time: f64,
+    pub valid: bool,
+    pub latest: bool,
+    pub best: bool,
+    pub metric: Option<f64>,
+    pub bytes: u64,
+}
+
+/// One task in listings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskSummary {
+    pub id: String,
+    pub split: String,
+    pub format: String,
+    /// `path[:line]`
+    pub source: String,
+    pub prompt_preview: String,
+    pub tests: usize,
+    pub attempts: u64,
+    pub passes: u64,
+    pub recent_pass_rate: Option<f64>,
+}
+
+/// A page of tasks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskPage {
+    pub total: usize,
+    pub offset: usize,
+    pub items: Vec<TaskSummary>,
+}
+
+/// A task in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskDetail {
+    pub summary: TaskSummary,
+    pub prompt: String,
+    pub entry_point: Option<String>,
+    pub setup: String,
+    /// Test sources (asserts or whole test files).
+    pub tests: Vec<String>,
+    pub solution: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// A task file that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskErrorInfo {
+    pub file: String,
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
 /// The rlvrd protocol. `#[rpc]` generates `RlvrApiServer` (implemented by the daemon)
 /// and `RlvrApiClient` (implemented for every jsonrpsee client).
 #[rpc(server, client)]
@@ -105,4 +291,70 @@ pub trait RlvrApi {
     /// Begin a graceful shutdown (the trainer checkpoints first).
     #[method(name = "shutdown")]
     async fn shutdown(&self) -> RpcResult<ShutdownAck>;
+
+    /// Start training (from the last checkpoint when one exists).
+    #[method(name = "train_start")]
+    async fn train_start(&self) -> RpcResult<TrainStatus>;
+
+    /// Pause training after the current unit of work (serving continues).
+    #[method(name = "train_pause")]
+    async fn train_pause(&self) -> RpcResult<TrainStatus>;
+
+    #[method(name = "train_resume")]
+    async fn train_resume(&self) -> RpcResult<TrainStatus>;
+
+    /// Stop training (the step in progress is dropped; a checkpoint is written).
+    #[method(name = "train_stop")]
+    async fn train_stop(&self) -> RpcResult<TrainStatus>;
+
+    #[method(name = "train_status")]
+    async fn train_status(&self) -> RpcResult<TrainStatus>;
+
+    /// Change settings that are safe at run time (lr, reward weights, group size).
+    #[method(name = "train_set")]
+    async fn train_set(&self, changes: TrainSet) -> RpcResult<TrainStatus>;
+
+    /// Code completion for editors (served before training work).
+    #[method(name = "complete")]
+    async fn complete(&self, params: CompleteParams) -> RpcResult<CompletionResult>;
+
+    /// Chat generation with the checkpoint's chat template.
+    #[method(name = "generate")]
+    async fn generate(&self, params: GenerateParams) -> RpcResult<CompletionResult>;
+
+    /// Metrics records with `from <= step <= to`, at most `limit` (newest kept).
+    #[method(name = "metrics_history")]
+    async fn metrics_history(&self, from: Option<u64>, to: Option<u64>, limit: Option<usize>) -> RpcResult<Vec<crate::metrics::MetricsRecord>>;
+
+    #[method(name = "checkpoints_list")]
+    async fn checkpoints_list(&self) -> RpcResult<Vec<CheckpointEntry>>;
+
+    /// Write a checkpoint now.
+    #[method(name = "checkpoints_save")]
+    async fn checkpoints_save(&self) -> RpcResult<CheckpointEntry>;
+
+    /// Make checkpoint `id` the latest and load it into the trainer.
+    #[method(name = "checkpoints_rollback")]
+    async fn checkpoints_rollback(&self, id: String) -> RpcResult<TrainStatus>;
+
+    /// Copy checkpoint `id`'s adapter (PEFT layout) into `dir` on the daemon's machine.
+    #[method(name = "checkpoints_export")]
+    async fn checkpoints_export(&self, id: String, dir: String) -> RpcResult<String>;
+
+    #[method(name = "tasks_list")]
+    async fn tasks_list(&self, offset: Option<usize>, limit: Option<usize>, split: Option<String>) -> RpcResult<TaskPage>;
+
+    #[method(name = "tasks_get")]
+    async fn tasks_get(&self, id: String) -> RpcResult<TaskDetail>;
+
+    #[method(name = "tasks_errors")]
+    async fn tasks_errors(&self) -> RpcResult<Vec<TaskErrorInfo>>;
+
+    /// Re-read the whole task tree now.
+    #[method(name = "tasks_reload")]
+    async fn tasks_reload(&self) -> RpcResult<TaskPage>;
+
+    /// Training events: per-step metrics, checkpoints, evals, promotions, task errors.
+    #[subscription(name = "train_subscribe" => "train_event", unsubscribe = "train_unsubscribe", item = TrainEvent)]
+    async fn train_subscribe(&self) -> jsonrpsee::core::SubscriptionResult;
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue};
 use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
-use jsonrpsee_ws_client::{WsClient, WsClientBuilder};
+pub use jsonrpsee::core::client::Subscription;
+pub use jsonrpsee_ws_client::WsClient;
+use jsonrpsee_ws_client::WsClientBuilder;
 
 /// Errors while preparing a connection (not RPC errors, which come per call).
 #[derive(Debug, thiserror::Error)]

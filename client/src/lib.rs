@@ -4,6 +4,7 @@
 //!   the daemon (server impl) and every client; plus the wire types it carries.
 //! - [`client`]: a typed connection (HTTP or WebSocket) that adds the bearer token.
 //! - [`errors`]: the stable JSON-RPC error codes the daemon answers with.
+//! - [`metrics`]: the metrics history records; [`report`]: plots and a summary from them.
 //!
 //! The `rlvrctl` binary (one file per subcommand under `src/bin/rlvrctl/`) is built on these.
 
@@ -11,6 +12,7 @@ pub mod api;
 pub mod client;
 pub mod errors;
 pub mod metrics;
+pub mod report;
 
 pub use api::*;
 pub use client::{Connection, ConnectError};

@@ -16,6 +16,7 @@ pub enum MetricsRecord {
 
 /// Distribution of completion lengths.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LengthStats {
     pub mean_tokens: f64,
     pub median_tokens: f64,
@@ -28,6 +29,7 @@ pub struct LengthStats {
 /// Ruff diagnostics summarised: counts per severity class (`error`, `warning`,
 /// `info`, `convention`) and per rule code.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RuffProfile {
     pub by_severity: BTreeMap<String, u64>,
     pub by_code: BTreeMap<String, u64>,
@@ -35,6 +37,7 @@ pub struct RuffProfile {
 
 /// A trainer step.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct StepRecord {
     pub step: u64,
     /// Unix time, seconds.
@@ -66,6 +69,7 @@ pub struct StepRecord {
 
 /// An evaluation of one adapter on a fixed task set.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct EvalRecord {
     /// Trainer step of the evaluated adapter.
     pub step: u64,

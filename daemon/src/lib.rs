@@ -16,9 +16,12 @@
 //! drain, release.
 
 pub mod backend;
+pub mod checkpoint;
 pub mod commands;
 pub mod config;
 pub mod engine;
+pub mod eval;
+pub mod history;
 pub mod model;
 pub mod reward;
 pub mod rpc;
@@ -49,6 +52,10 @@ pub enum DaemonError {
     Rpc(#[from] rpc::RpcStartError),
     #[error("cannot write {path}: {source}")]
     StateFile { path: String, source: std::io::Error },
+    #[error(transparent)]
+    History(#[from] history::HistoryError),
+    #[error(transparent)]
+    Checkpoint(#[from] checkpoint::CheckpointError),
 }
 
 /// Name of the file in the state dir holding the bound RPC URL (for port 0 and for
@@ -64,15 +71,15 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Daem
     let shared = Arc::new(Shared::new(state_dir.clone(), backend::describe(&config.backend), shutdown.clone()));
     let tracker = TaskTracker::new();
 
-    let server = rpc::start(&config, shared.clone()).await?;
+    let (services, engine_thread) = start_engine(&config, shared.clone(), &shutdown, &tracker).await?;
+    let engine = services.engine.clone();
+    let server = rpc::start(&config, shared.clone(), services).await?;
     let url = format!("http://{}", server.addr);
     let addr_file = state_dir.join(RPC_ADDR_FILE);
     write_atomic(&addr_file, format!("{url}\n").as_bytes())?;
     tracing::info!(%url, auth = config.rpc.auth_token_file.is_some(), "JSON-RPC listening (HTTP and WebSocket)");
 
     notify::notify(&format!("READY=1\nSTATUS=listening on {url}"));
-    // The engine loads the model in its own thread; status shows `loading` meanwhile.
-    let (engine, engine_thread) = engine::spawn(config.clone(), shared.clone(), shutdown.child_token());
     if let Some(every) = notify::watchdog_interval() {
         let token = shutdown.clone();
         tracker.spawn(async move {
@@ -96,15 +103,66 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Daem
     if drained.is_err() {
         tracing::warn!("RPC connections did not close within 3 s; dropping them");
     }
-    tracker.close();
-    tracker.wait().await;
     drop(engine);
     // The engine finishes its current request (and a model load in progress) first.
     let _ = tokio::task::spawn_blocking(move || engine_thread.join()).await;
+    tracker.close();
+    tracker.wait().await;
     let _ = std::fs::remove_file(&addr_file);
     drop(lock);
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Open the stores, start the task watcher and the verifier, and spawn the engine
+/// thread (which loads the model). Shared by the daemon and `rlvrd train`.
+pub async fn start_engine(
+    config: &Config,
+    shared: Arc<Shared>,
+    shutdown: &CancellationToken,
+    tracker: &TaskTracker,
+) -> Result<(rpc::Services, std::thread::JoinHandle<()>), DaemonError> {
+    let state_dir = config.state_dir();
+    let history = Arc::new(history::History::open(&state_dir)?);
+    let checkpoints = Arc::new(checkpoint::CheckpointStore::open(state_dir.join("checkpoints"), config.checkpoints.keep_last)?);
+    let store = tasks::TaskStore::open(&config.tasks);
+    store.reload_all();
+    tracing::info!(root = %config.tasks.dir.display(), tasks = store.len(), errors = store.errors().len(), "task tree loaded");
+    if config.tasks.watch {
+        let (s, c) = (store.clone(), shutdown.child_token());
+        tracker.spawn(async move {
+            if let Err(e) = tasks::watch(s, tasks::WatchOptions::default(), c).await {
+                tracing::error!(error = %e, "task watcher stopped; use tasks_reload to pick up changes");
+            }
+        });
+    }
+    let verifier = match reward::Verifier::new(&config.sandbox, &config.reward).await {
+        Ok(v) => {
+            tracing::info!(isolation = ?v.isolation(), "verifier ready");
+            Ok(v)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "verifier unavailable: training cannot start (serving works)");
+            shared.set_error(Some(e.to_string()));
+            Err(e.to_string())
+        }
+    };
+    let (events, _) = tokio::sync::broadcast::channel(256);
+    let deps = engine::EngineDeps {
+        cfg: config.clone(),
+        shared: shared.clone(),
+        cancel: shutdown.child_token(),
+        rt: tokio::runtime::Handle::current(),
+        verifier,
+        store: store.clone(),
+        history: history.clone(),
+        checkpoints: checkpoints.clone(),
+        events: events.clone(),
+    };
+    // The engine loads the model in its own thread; status shows `loading` meanwhile.
+    let (engine, engine_thread) = engine::spawn(deps);
+    let services = rpc::Services { engine, store, history, checkpoints, events };
+    Ok((services, engine_thread))
 }
 
 /// Cancel `token` on SIGINT or SIGTERM (a second signal exits immediately).

@@ -34,6 +34,17 @@ enum Cmd {
     /// Verify a candidate solution: run its tests in the sandbox, lint it with Ruff and
     /// print outcome, per-test results, diagnostics and reward components.
     Verify(VerifyArgs),
+    /// Run N trainer steps in the foreground (no RPC server), one metrics line per step.
+    Train {
+        #[arg(long)]
+        steps: u64,
+        /// Also append each step's metrics as JSON Lines to this file.
+        #[arg(long)]
+        metrics_out: Option<PathBuf>,
+        /// Print JSON Lines instead of the human summary.
+        #[arg(long)]
+        json: bool,
+    },
     /// Benchmarks; each prints JSON.
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -214,6 +225,10 @@ fn main() -> ExitCode {
                 rlvrd::commands::bench::generate(&cfg, &o)
             })
         }
+        Cmd::Train { steps, metrics_out, json } => one_shot(cli.config.as_ref(), |cfg| {
+            rlvrd::service::logging::init(&cfg.logging);
+            rlvrd::commands::train::run(cfg, &rlvrd::commands::train::TrainOpts { steps, metrics_out: metrics_out.clone(), json })
+        }),
         Cmd::Verify(a) => one_shot(cli.config.as_ref(), |cfg| {
             let o = rlvrd::commands::verify::VerifyOpts {
                 mbpp_id: a.mbpp_id,

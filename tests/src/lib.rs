@@ -53,6 +53,11 @@ impl Daemon {
     }
 
     pub fn start_in(dir: tempfile::TempDir, extra_toml: &str) -> Daemon {
+        Self::start_env(dir, extra_toml, &[])
+    }
+
+    /// Like [`Daemon::start_in`], with extra environment variables for the daemon.
+    pub fn start_env(dir: tempfile::TempDir, extra_toml: &str, env: &[(&str, &str)]) -> Daemon {
         let config_path = dir.path().join("rlvrd.toml");
         let state = dir.path().join("state");
         let mut text = format!("state_dir = \"{}\"\n", state.display());
@@ -69,11 +74,14 @@ impl Daemon {
             .arg("--config")
             .arg(&config_path)
             .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn rlvrd");
         let addr_file = state.join("rpc.addr");
+        // A daemon killed with -9 leaves its address behind: never mistake it for ours.
+        let _ = std::fs::remove_file(&addr_file);
         let mut d = Daemon { child, dir, url: String::new(), config_path };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod bench_verify;
 pub mod generate;
+pub mod train;
 pub mod verify;
 
 use crate::backend::{self, SelectedDevice};

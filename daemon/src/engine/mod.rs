@@ -1,21 +1,35 @@
-//! The engine: the one thread that owns the model (and later the adapter and the
-//! optimizer). Async code sends it [`Request`]s over a bounded channel and awaits a
-//! oneshot reply; tensor work never runs on the tokio runtime.
+//! The engine: the one thread that owns the model, the adapter and the optimizer.
+//! Async code sends it [`Request`]s over a bounded channel and awaits a oneshot reply;
+//! tensor work never runs on the tokio runtime.
+//!
+//! Scheduling: every queued request (editor completions first of all) is served
+//! before the next unit of training work, and a unit is small (one prefill, one
+//! decode chunk of [`training::DECODE_CHUNK`] tokens, or one micro-batch), so a
+//! completion waits at most one such unit, never a whole trainer step.
+
+mod serve;
+mod setup;
+pub mod training;
 
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use rlvr_client::DaemonState;
-use tokio::sync::oneshot;
+use rlvr_client::metrics::{MetricsRecord, StepRecord};
+use rlvr_client::{CheckpointEntry, CompleteParams, CompletionResult, DaemonState, GenerateParams, TrainEvent, TrainSet, TrainState, TrainStatus};
+use tokio::sync::{broadcast, oneshot};
 use tokio_util::sync::CancellationToken;
 
-use crate::backend;
+use crate::checkpoint::{CheckpointInfo, CheckpointStore, TrainerState};
 use crate::config::Config;
-use crate::model::generate::{GenerateOutput, GenerateRequest};
+use crate::history::History;
 use crate::model::LoadedModel;
+use crate::reward::Verifier;
 use crate::shared::Shared;
+use crate::tasks::TaskStore;
+
+use self::training::{Outcome, Training};
 
 /// Errors answered to engine callers.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -26,100 +40,366 @@ pub enum EngineError {
     Busy(usize),
     #[error("the engine has stopped")]
     Stopped,
+    #[error("training is unavailable: {0}")]
+    NoTraining(String),
+    #[error("not found: {0}")]
+    NotFound(String),
     #[error("{0}")]
     Failed(String),
 }
 
+/// Control of the training loop.
+#[derive(Debug, Clone)]
+pub enum TrainCmd {
+    Start,
+    Pause,
+    Resume,
+    Stop,
+    Status,
+    Set(TrainSet),
+}
+
+type Reply<T> = oneshot::Sender<Result<T, EngineError>>;
+
 /// Work for the engine thread.
 pub enum Request {
-    /// Tokenize a prompt (with the chat template when `chat`) and generate.
-    Generate { prompt: String, chat: bool, req: GenerateRequest, reply: oneshot::Sender<Result<(Vec<u32>, GenerateOutput), EngineError>> },
+    Complete { params: CompleteParams, enqueued: Instant, reply: Reply<CompletionResult> },
+    Chat { params: GenerateParams, enqueued: Instant, reply: Reply<CompletionResult> },
+    Train { cmd: TrainCmd, reply: Reply<TrainStatus> },
+    CheckpointSave { reply: Reply<CheckpointEntry> },
+    CheckpointRollback { id: String, reply: Reply<TrainStatus> },
 }
 
 /// Cheap, cloneable handle for async code.
 #[derive(Clone)]
 pub struct EngineHandle {
     tx: SyncSender<Request>,
-    capacity: usize,
 }
 
 /// Requests allowed to wait before callers get `Busy`.
 pub const QUEUE_CAPACITY: usize = 64;
 
 impl EngineHandle {
-    /// Queue a request without blocking the runtime.
-    pub fn submit(&self, r: Request) -> Result<(), EngineError> {
+    fn submit(&self, r: Request) -> Result<(), EngineError> {
         self.tx.try_send(r).map_err(|e| match e {
-            TrySendError::Full(_) => EngineError::Busy(self.capacity),
+            TrySendError::Full(_) => EngineError::Busy(QUEUE_CAPACITY),
             TrySendError::Disconnected(_) => EngineError::Stopped,
         })
     }
 
-    /// Generate for a text prompt.
-    pub async fn generate(&self, prompt: String, chat: bool, req: GenerateRequest) -> Result<(Vec<u32>, GenerateOutput), EngineError> {
+    async fn ask<T>(&self, make: impl FnOnce(Reply<T>) -> Request) -> Result<T, EngineError> {
         let (reply, rx) = oneshot::channel();
-        self.submit(Request::Generate { prompt, chat, req, reply })?;
+        self.submit(make(reply))?;
         rx.await.map_err(|_| EngineError::Stopped)?
     }
+
+    pub async fn complete(&self, params: CompleteParams) -> Result<CompletionResult, EngineError> {
+        self.ask(|reply| Request::Complete { params, enqueued: Instant::now(), reply }).await
+    }
+
+    pub async fn chat(&self, params: GenerateParams) -> Result<CompletionResult, EngineError> {
+        self.ask(|reply| Request::Chat { params, enqueued: Instant::now(), reply }).await
+    }
+
+    pub async fn train(&self, cmd: TrainCmd) -> Result<TrainStatus, EngineError> {
+        self.ask(|reply| Request::Train { cmd, reply }).await
+    }
+
+    pub async fn checkpoint_save(&self) -> Result<CheckpointEntry, EngineError> {
+        self.ask(|reply| Request::CheckpointSave { reply }).await
+    }
+
+    pub async fn checkpoint_rollback(&self, id: String) -> Result<TrainStatus, EngineError> {
+        self.ask(|reply| Request::CheckpointRollback { id, reply }).await
+    }
 }
 
-/// Start the engine thread: it opens the device, loads the model (reporting progress
-/// in `shared`), then serves requests until `cancel` fires.
-pub fn spawn(cfg: Config, shared: Arc<Shared>, cancel: CancellationToken) -> (EngineHandle, JoinHandle<()>) {
+/// What the engine thread needs from the daemon.
+pub struct EngineDeps {
+    pub cfg: Config,
+    pub shared: Arc<Shared>,
+    pub cancel: CancellationToken,
+    pub rt: tokio::runtime::Handle,
+    /// `Err` holds why the verifier is unavailable (training then cannot start).
+    pub verifier: Result<Verifier, String>,
+    pub store: TaskStore,
+    pub history: Arc<History>,
+    pub checkpoints: Arc<CheckpointStore>,
+    pub events: broadcast::Sender<TrainEvent>,
+}
+
+/// Start the engine thread.
+pub fn spawn(deps: EngineDeps) -> (EngineHandle, JoinHandle<()>) {
     let (tx, rx) = sync_channel(QUEUE_CAPACITY);
-    let join = std::thread::Builder::new()
-        .name("rlvrd-engine".into())
-        .spawn(move || run(cfg, shared, cancel, rx))
-        .expect("spawn engine thread");
-    (EngineHandle { tx, capacity: QUEUE_CAPACITY }, join)
+    let join = std::thread::Builder::new().name("rlvrd-engine".into()).spawn(move || run(deps, rx)).expect("spawn engine thread");
+    (EngineHandle { tx }, join)
 }
 
-fn run(cfg: Config, shared: Arc<Shared>, cancel: CancellationToken, rx: Receiver<Request>) {
-    shared.set_state(DaemonState::Loading);
-    let loaded = backend::select(&cfg.backend).map_err(|e| e.to_string()).and_then(|dev| {
-        shared.set_backend(dev.info.clone());
-        let t = std::time::Instant::now();
-        let m = LoadedModel::load(&cfg.model.path, cfg.model.max_seq_len, &dev.device).map_err(|e| e.to_string())?;
-        tracing::info!(path = %cfg.model.path.display(), secs = t.elapsed().as_secs_f64(), params = m.cfg.parameter_count(), "model loaded");
-        Ok(m)
-    });
-    let model = match loaded {
-        Ok(m) => {
-            shared.set_model(Some(m.info()));
-            if !cancel.is_cancelled() {
-                shared.set_state(DaemonState::Idle);
-            }
-            Ok(m)
-        }
-        Err(e) => {
+/// The engine's owned state once the model is loaded.
+pub(crate) struct Engine {
+    pub deps: EngineDeps,
+    pub model: LoadedModel,
+    pub training: Training,
+    /// Step of the newest checkpoint written or loaded.
+    pub checkpointed_step: u64,
+    /// The promoted adapter, if any (label, values); `None` serves `latest`.
+    pub serving: Option<serve::ServingAdapter>,
+}
+
+fn run(deps: EngineDeps, rx: Receiver<Request>) {
+    deps.shared.set_state(DaemonState::Loading);
+    let mut engine = match setup::load(deps) {
+        Ok(e) => e,
+        Err((deps, e)) => {
             tracing::error!(error = %e, "model failed to load; RPC keeps serving status");
-            shared.set_error(Some(e.clone()));
-            shared.set_state(DaemonState::Failed);
-            Err(e)
+            deps.shared.set_error(Some(e.clone()));
+            deps.shared.set_state(DaemonState::Failed);
+            refuse_all(&deps, rx, e);
+            return;
         }
     };
+    engine.publish_state();
     loop {
-        let req = match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(r) => r,
-            Err(RecvTimeoutError::Timeout) if cancel.is_cancelled() => break,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => break,
+        while let Ok(req) = rx.try_recv() {
+            engine.handle(req);
+        }
+        if engine.deps.cancel.is_cancelled() {
+            break;
+        }
+        let verifier = engine.deps.verifier.clone();
+        let outcome = match &verifier {
+            Ok(v) => engine.training.unit(&mut engine.model, &engine.deps.store, v, &engine.deps.rt),
+            Err(_) => Outcome::Waiting,
         };
+        match outcome {
+            Outcome::Progress => continue,
+            Outcome::StepDone(rec) => engine.on_step(*rec),
+            Outcome::Failed(e) => {
+                tracing::error!(error = %e, "training paused");
+                engine.deps.shared.set_error(Some(e));
+                engine.publish_state();
+            }
+            Outcome::Waiting => match rx.recv_timeout(Duration::from_millis(20)) {
+                Ok(req) => engine.handle(req),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            },
+        }
+    }
+    engine.on_shutdown();
+    tracing::info!("engine stopped");
+}
+
+/// Without a model every request gets the load error.
+fn refuse_all(deps: &EngineDeps, rx: Receiver<Request>, why: String) {
+    loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(req) => {
+                let e = EngineError::NotLoaded(why.clone());
+                match req {
+                    Request::Complete { reply, .. } | Request::Chat { reply, .. } => drop(reply.send(Err(e))),
+                    Request::Train { reply, .. } | Request::CheckpointRollback { reply, .. } => drop(reply.send(Err(e))),
+                    Request::CheckpointSave { reply } => drop(reply.send(Err(e))),
+                }
+            }
+            Err(RecvTimeoutError::Timeout) if deps.cancel.is_cancelled() => return,
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+pub(crate) fn entry(i: &CheckpointInfo) -> CheckpointEntry {
+    CheckpointEntry {
+        id: i.id.clone(),
+        step: i.step,
+        time: i.saved_at_unix_ms.map(|ms| ms as f64 / 1000.0).unwrap_or(0.0),
+        valid: i.valid,
+        latest: i.is_latest,
+        best: i.is_best,
+        metric: i.metric,
+        bytes: i.size_bytes,
+    }
+}
+
+impl Engine {
+    fn handle(&mut self, req: Request) {
         match req {
-            Request::Generate { prompt, chat, mut req, reply } => {
-                let result = match &model {
-                    Err(e) => Err(EngineError::NotLoaded(e.clone())),
-                    Ok(m) => (|| {
-                        let text = m.format_prompt(&prompt, cfg.model.system_prompt.as_deref(), chat).map_err(|e| EngineError::Failed(e.to_string()))?;
-                        let ids = m.tokenizer.encode(&text, true).map_err(|e| EngineError::Failed(e.to_string()))?;
-                        req.prompt_ids = ids.clone();
-                        let out = m.generate(&req).map_err(|e| EngineError::Failed(e.to_string()))?;
-                        Ok((ids, out))
-                    })(),
-                };
-                let _ = reply.send(result);
+            Request::Complete { params, enqueued, reply } => {
+                let _ = reply.send(serve::complete(self, &params, enqueued));
+            }
+            Request::Chat { params, enqueued, reply } => {
+                let _ = reply.send(serve::chat(self, &params, enqueued));
+            }
+            Request::Train { cmd, reply } => {
+                let _ = reply.send(self.control(cmd));
+            }
+            Request::CheckpointSave { reply } => {
+                let _ = reply.send(self.save_checkpoint().map(|i| entry(&i)));
+            }
+            Request::CheckpointRollback { id, reply } => {
+                let _ = reply.send(self.rollback(&id));
             }
         }
     }
-    tracing::info!("engine stopped");
+
+    fn control(&mut self, cmd: TrainCmd) -> Result<TrainStatus, EngineError> {
+        let needs_verifier = matches!(cmd, TrainCmd::Start | TrainCmd::Resume);
+        if needs_verifier {
+            if let Err(e) = &self.deps.verifier {
+                return Err(EngineError::NoTraining(e.clone()));
+            }
+        }
+        match cmd {
+            TrainCmd::Start | TrainCmd::Resume => {
+                self.training.state = TrainState::Running;
+                self.deps.shared.set_error(None);
+            }
+            TrainCmd::Pause => {
+                if self.training.state == TrainState::Running {
+                    self.training.state = TrainState::Paused;
+                }
+            }
+            TrainCmd::Stop => {
+                self.training.abandon_step();
+                self.training.state = TrainState::Stopped;
+                if self.training.trainer.step > self.checkpointed_step {
+                    self.save_checkpoint()?;
+                }
+            }
+            TrainCmd::Status => {}
+            TrainCmd::Set(s) => self.apply_set(&s)?,
+        }
+        self.publish_state();
+        Ok(self.status())
+    }
+
+    fn apply_set(&mut self, s: &TrainSet) -> Result<(), EngineError> {
+        if let Some(lr) = s.lr {
+            if !(lr > 0.0 && lr < 1.0) {
+                return Err(EngineError::Failed(format!("lr {lr} must be in (0, 1)")));
+            }
+            self.training.trainer.rl.lr = lr;
+        }
+        for (w, slot) in [(s.tests_weight, &mut self.training.tests_weight), (s.ruff_weight, &mut self.training.ruff_weight)] {
+            if let Some(w) = w {
+                if !(w >= 0.0 && w.is_finite()) {
+                    return Err(EngineError::Failed(format!("reward weight {w} must be >= 0")));
+                }
+                *slot = w;
+            }
+        }
+        if let Some(g) = s.group_size {
+            if !(1..=256).contains(&g) {
+                return Err(EngineError::Failed(format!("group_size {g} must be between 1 and 256")));
+            }
+            self.training.trainer.rl.group_size = g;
+        }
+        tracing::info!(?s, "training settings changed");
+        Ok(())
+    }
+
+    pub(crate) fn status(&self) -> TrainStatus {
+        let t = &self.training;
+        let rl = &t.trainer.rl;
+        let step = t.trainer.step;
+        let every = self.deps.cfg.checkpoints.every_steps as u64;
+        let next_ckpt = (every > 0).then(|| (step / every + 1) * every);
+        let sps = t.seconds_per_step();
+        TrainStatus {
+            state: t.state,
+            step,
+            phase: t.phase_name(),
+            tasks_seen: t.tasks_seen,
+            train_tasks: self.deps.store.sampling_weights(crate::tasks::Split::Train).len(),
+            last: t.last.clone(),
+            seconds_per_step: sps,
+            next_checkpoint_step: next_ckpt,
+            next_eval_step: None,
+            eta_checkpoint_s: next_ckpt.zip(sps).map(|(n, s)| (n - step) as f64 * s),
+            eta_eval_s: None,
+            serving_adapter: self.serving.as_ref().map(|s| s.label.clone()).unwrap_or_else(|| "latest".into()),
+            lr: rl.lr,
+            group_size: rl.group_size,
+            reward_weights: (t.tests_weight, t.ruff_weight),
+        }
+    }
+
+    fn publish_state(&self) {
+        let s = match self.training.state {
+            TrainState::Running => DaemonState::Training,
+            TrainState::Paused => DaemonState::Paused,
+            TrainState::Stopped => DaemonState::Idle,
+        };
+        if !self.deps.cancel.is_cancelled() {
+            self.deps.shared.set_state(s);
+        }
+        let _ = self.deps.events.send(self.training.event());
+    }
+
+    fn on_step(&mut self, mut rec: StepRecord) {
+        rec.step = self.training.trainer.step;
+        tracing::info!(
+            step = rec.step,
+            reward = format!("{:.3}", rec.mean_reward),
+            pass = format!("{:.2}", rec.pass_rate),
+            len = format!("{:.0}", rec.completion_length.mean_tokens),
+            zero_var = format!("{:.2}", rec.zero_variance_frac),
+            secs = format!("{:.1}", rec.generate_s + rec.verify_s + rec.update_s),
+            "trainer step"
+        );
+        if let Err(e) = self.deps.history.append(&MetricsRecord::Step(rec.clone())) {
+            tracing::warn!(error = %e, "cannot append to the metrics history");
+        }
+        let _ = self.deps.events.send(TrainEvent::Step { record: rec.clone() });
+        let every = self.deps.cfg.checkpoints.every_steps as u64;
+        if every > 0 && rec.step % every == 0 {
+            if let Err(e) = self.save_checkpoint() {
+                tracing::error!(error = %e, "checkpoint failed");
+            }
+        }
+    }
+
+    pub(crate) fn trainer_state(&self) -> TrainerState {
+        let mut rngs = std::collections::BTreeMap::new();
+        rngs.insert("trainer".to_string(), self.training.trainer.rng.clone());
+        TrainerState {
+            step: self.training.trainer.step,
+            rngs,
+            sampler: serde_json::Value::Null,
+            metrics_offset: self.deps.history.offset(),
+            config_hash: setup::config_hash(&self.deps.cfg),
+            metric: None,
+        }
+    }
+
+    fn save_checkpoint(&mut self) -> Result<CheckpointInfo, EngineError> {
+        let t = &self.training.trainer;
+        let info = self
+            .deps
+            .checkpoints
+            .save(&self.model.model, &t.spec, &t.opt, &self.trainer_state(), &self.model.path.display().to_string())
+            .map_err(|e| EngineError::Failed(e.to_string()))?;
+        self.checkpointed_step = info.step;
+        let _ = self.deps.events.send(TrainEvent::Checkpoint { id: info.id.clone(), step: info.step });
+        Ok(info)
+    }
+
+    fn rollback(&mut self, id: &str) -> Result<TrainStatus, EngineError> {
+        self.deps.checkpoints.rollback(id).map_err(|e| EngineError::NotFound(e.to_string()))?;
+        self.training.abandon_step();
+        setup::restore(self, id).map_err(EngineError::Failed)?;
+        self.publish_state();
+        Ok(self.status())
+    }
+
+    fn on_shutdown(&mut self) {
+        self.training.abandon_step();
+        if self.training.trainer.step > self.checkpointed_step {
+            match self.save_checkpoint() {
+                Ok(i) => tracing::info!(checkpoint = %i.id, "checkpoint written at shutdown"),
+                Err(e) => tracing::error!(error = %e, "checkpoint at shutdown failed"),
+            }
+        }
+    }
 }

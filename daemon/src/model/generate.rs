@@ -80,9 +80,48 @@ struct Row {
     text: String,
 }
 
+/// A generation in progress: the engine advances it a chunk of tokens at a time so
+/// other work (an editor's completion) can run in between.
+pub struct Decoding {
+    req: GenerateRequest,
+    rows: Vec<Row>,
+    cache: KvCache,
+    /// `active[j]` = the row batch position j holds.
+    active: Vec<usize>,
+    row_logits: Vec<Vec<f32>>,
+    max_new: usize,
+    step: usize,
+    prefill_s: f64,
+    decode_s: f64,
+}
+
+impl Decoding {
+    pub fn is_done(&self) -> bool {
+        self.active.is_empty()
+    }
+
+    pub fn prompt_ids(&self) -> &[u32] {
+        &self.req.prompt_ids
+    }
+
+    /// Tokens generated so far by row `r` (for streaming).
+    pub fn tokens(&self, r: usize) -> &[u32] {
+        &self.rows[r].tokens
+    }
+}
+
 impl LoadedModel {
-    /// Generate `req.n` completions of one prompt.
+    /// Generate `req.n` completions of one prompt (prefill once, decode to the end).
     pub fn generate(&self, req: &GenerateRequest) -> Result<GenerateOutput, GenerateError> {
+        let mut d = self.start(req.clone())?;
+        while !d.is_done() {
+            self.advance(&mut d, usize::MAX)?;
+        }
+        Ok(self.finish(d))
+    }
+
+    /// Prefill the prompt (batch 1) and share its cache across the group.
+    pub fn start(&self, req: GenerateRequest) -> Result<Decoding, GenerateError> {
         let p = req.prompt_ids.len();
         if p == 0 {
             return Err(GenerateError::EmptyPrompt);
@@ -93,62 +132,87 @@ impl LoadedModel {
         let max_new = req.max_new_tokens.min(self.max_seq_len - p);
         let n = req.n.max(1);
         let mut seed_rng = Rng::new(req.seed);
-        let mut rows: Vec<Row> = (0..n)
+        let rows: Vec<Row> = (0..n)
             .map(|_| Row { rng: seed_rng.fork(), tokens: vec![], logprobs: vec![], finish: None, text: String::new() })
             .collect();
-
         let t0 = Instant::now();
         let mut cache = KvCache::new(self.cfg.num_layers);
         let ids = self.ids_tensor(&req.prompt_ids, 1, p);
         let logits = self.model.forward(ids, &self.rope, Some(&mut cache), req.adapter, Logits::Last);
         let first = self.host_rows(logits)?;
-        let prefill_s = t0.elapsed().as_secs_f64();
+        let cache = if n > 1 { cache.expand(n) } else { cache };
+        let active = if max_new == 0 { vec![] } else { (0..n).collect() };
+        Ok(Decoding {
+            row_logits: vec![first[0].clone(); n],
+            req,
+            rows,
+            cache,
+            active,
+            max_new,
+            step: 0,
+            prefill_s: t0.elapsed().as_secs_f64(),
+            decode_s: 0.0,
+        })
+    }
 
-        let t1 = Instant::now();
-        let mut cache = if n > 1 { cache.expand(n) } else { cache };
-        // `active[j]` = which row batch position j holds.
-        let mut active: Vec<usize> = (0..n).collect();
-        let mut row_logits: Vec<Vec<f32>> = vec![first[0].clone(); n];
-        let mut steps = 0;
-        for step in 0..max_new {
-            let mut next = Vec::with_capacity(active.len());
-            for (j, &r) in active.iter().enumerate() {
-                let row = &mut rows[r];
-                let (tok, lp) = sample(&row_logits[j], &req.sampling, &mut row.rng);
-                row.tokens.push(tok);
-                row.logprobs.push(lp);
-                if !req.ignore_eos && self.tokenizer.eos.contains(&tok) {
-                    row.finish = Some(FinishReason::Eos);
-                } else if !req.stop.is_empty() {
-                    let text = self.tokenizer.decode(&row.tokens);
-                    if let Some(cut) = req.stop.iter().filter_map(|s| text.find(s.as_str())).min() {
-                        row.text = text[..cut].to_string();
-                        row.finish = Some(FinishReason::Stop);
-                    }
-                }
-                if row.finish.is_none() && step + 1 == max_new {
-                    row.finish = Some(FinishReason::Length);
-                }
-                next.push(tok);
-            }
-            steps = step + 1;
+    /// Decode up to `chunk` more tokens per row. Returns the number of steps taken.
+    pub fn advance(&self, d: &mut Decoding, chunk: usize) -> Result<usize, GenerateError> {
+        let t = Instant::now();
+        let mut taken = 0;
+        while !d.active.is_empty() && taken < chunk {
+            let next = self.sample_step(d);
+            taken += 1;
             // Drop finished rows from the batch so no compute is spent on them.
-            let keep: Vec<usize> = (0..active.len()).filter(|&j| rows[active[j]].finish.is_none()).collect();
+            let keep: Vec<usize> = (0..d.active.len()).filter(|&j| d.rows[d.active[j]].finish.is_none()).collect();
             if keep.is_empty() {
+                d.active.clear();
                 break;
             }
-            if keep.len() != active.len() {
-                cache.select_rows(&keep, &self.device);
-                active = keep.iter().map(|&j| active[j]).collect();
-                next = keep.iter().map(|&j| next[j]).collect();
-            }
-            let ids = self.ids_tensor(&next, active.len(), 1);
-            let logits = self.model.forward(ids, &self.rope, Some(&mut cache), req.adapter, Logits::Last);
-            row_logits = self.host_rows(logits)?;
+            let next: Vec<u32> = if keep.len() != d.active.len() {
+                d.cache.select_rows(&keep, &self.device);
+                d.active = keep.iter().map(|&j| d.active[j]).collect();
+                keep.iter().map(|&j| next[j]).collect()
+            } else {
+                next
+            };
+            let ids = self.ids_tensor(&next, d.active.len(), 1);
+            let logits = self.model.forward(ids, &self.rope, Some(&mut d.cache), d.req.adapter, Logits::Last);
+            d.row_logits = self.host_rows(logits)?;
         }
-        let decode_s = t1.elapsed().as_secs_f64();
+        d.decode_s += t.elapsed().as_secs_f64();
+        Ok(taken)
+    }
 
-        let completions = rows
+    /// Sample one token for every active row and update finish states.
+    fn sample_step(&self, d: &mut Decoding) -> Vec<u32> {
+        let mut next = Vec::with_capacity(d.active.len());
+        for (j, &r) in d.active.iter().enumerate() {
+            let row = &mut d.rows[r];
+            let (tok, lp) = sample(&d.row_logits[j], &d.req.sampling, &mut row.rng);
+            row.tokens.push(tok);
+            row.logprobs.push(lp);
+            if !d.req.ignore_eos && self.tokenizer.eos.contains(&tok) {
+                row.finish = Some(FinishReason::Eos);
+            } else if !d.req.stop.is_empty() {
+                let text = self.tokenizer.decode(&row.tokens);
+                if let Some(cut) = d.req.stop.iter().filter_map(|s| text.find(s.as_str())).min() {
+                    row.text = text[..cut].to_string();
+                    row.finish = Some(FinishReason::Stop);
+                }
+            }
+            if row.finish.is_none() && d.step + 1 == d.max_new {
+                row.finish = Some(FinishReason::Length);
+            }
+            next.push(tok);
+        }
+        d.step += 1;
+        next
+    }
+
+    /// Decode texts and package the completions.
+    pub fn finish(&self, d: Decoding) -> GenerateOutput {
+        let completions = d
+            .rows
             .into_iter()
             .map(|r| {
                 let finish = r.finish.unwrap_or(FinishReason::Length);
@@ -156,7 +220,13 @@ impl LoadedModel {
                 Completion { tokens: r.tokens, logprobs: r.logprobs, text, finish }
             })
             .collect();
-        Ok(GenerateOutput { completions, prompt_tokens: p, prefill_s, decode_s, decode_steps: steps })
+        GenerateOutput {
+            completions,
+            prompt_tokens: d.req.prompt_ids.len(),
+            prefill_s: d.prefill_s,
+            decode_s: d.decode_s,
+            decode_steps: d.step,
+        }
     }
 
     /// ids [rows, cols] on the model's device.

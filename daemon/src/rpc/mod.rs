@@ -4,6 +4,8 @@
 
 mod api;
 pub mod auth;
+mod errors;
+mod tasks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,6 +25,16 @@ pub enum RpcStartError {
     Token(#[from] auth::TokenError),
 }
 
+/// What the handlers need besides the shared status.
+#[derive(Clone)]
+pub struct Services {
+    pub engine: crate::engine::EngineHandle,
+    pub store: crate::tasks::TaskStore,
+    pub history: Arc<crate::history::History>,
+    pub checkpoints: Arc<crate::checkpoint::CheckpointStore>,
+    pub events: tokio::sync::broadcast::Sender<rlvr_client::TrainEvent>,
+}
+
 /// A running endpoint.
 pub struct RpcServer {
     pub handle: ServerHandle,
@@ -30,7 +42,7 @@ pub struct RpcServer {
 }
 
 /// Bind and start serving. Returns once the socket is listening.
-pub async fn start(config: &Config, shared: Arc<Shared>) -> Result<RpcServer, RpcStartError> {
+pub async fn start(config: &Config, shared: Arc<Shared>, services: Services) -> Result<RpcServer, RpcStartError> {
     let cfg = &config.rpc;
     let token = match &cfg.auth_token_file {
         Some(path) => Some(auth::load_or_create_token(path)?),
@@ -51,6 +63,6 @@ pub async fn start(config: &Config, shared: Arc<Shared>) -> Result<RpcServer, Rp
     let addr = server
         .local_addr()
         .map_err(|source| RpcStartError::Bind { addr: cfg.listen.clone(), source })?;
-    let handle = server.start(api::RpcImpl::new(shared, config).into_rpc());
+    let handle = server.start(api::RpcImpl::new(shared, config, services).into_rpc());
     Ok(RpcServer { handle, addr })
 }

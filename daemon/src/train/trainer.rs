@@ -55,11 +55,32 @@ pub struct Trainer {
 }
 
 /// One sequence prepared for the loss.
-struct Seq<'a> {
-    prompt: &'a [u32],
-    c: &'a Completion,
+struct Seq {
+    prompt: Vec<u32>,
+    tokens: Vec<u32>,
+    logprobs: Vec<f32>,
     adv: f64,
-    in_loss: bool,
+}
+
+/// An optimizer phase in progress: the engine runs it one micro-batch at a time so a
+/// completion request never waits for a whole update.
+pub struct UpdateJob {
+    seqs: Vec<Seq>,
+    params: LossParams,
+    pub metrics: UpdateMetrics,
+    epoch: usize,
+    next: usize,
+    grads: Vec<Option<Tensor<2>>>,
+    stats: LossStats,
+    loss: f64,
+}
+
+impl UpdateJob {
+    /// Micro-batches left in this phase.
+    pub fn remaining(&self, micro: usize, epochs: usize) -> usize {
+        let per_epoch = self.seqs.len().div_ceil(micro.max(1));
+        (epochs - self.epoch).saturating_sub(1) * per_epoch + per_epoch.saturating_sub(self.next / micro.max(1))
+    }
 }
 
 impl Trainer {
@@ -69,31 +90,42 @@ impl Trainer {
         Trainer { rl, spec, opt, step: 0, rng }
     }
 
+    /// The request for one task's group (seeded from the trainer's RNG).
+    pub fn group_request(&mut self, prompt_ids: Vec<u32>) -> GenerateRequest {
+        GenerateRequest {
+            prompt_ids,
+            n: self.rl.group_size,
+            max_new_tokens: self.rl.max_new_tokens,
+            sampling: SamplingParams { temperature: self.rl.temperature as f32, top_p: self.rl.top_p as f32, top_k: self.rl.top_k },
+            stop: vec![],
+            seed: self.rng.next_u64(),
+            adapter: true,
+            ignore_eos: false,
+        }
+    }
+
     /// Sample `group_size` completions per prompt with the adapter on.
     pub fn rollout(&mut self, m: &LoadedModel, prompts: &[(String, Vec<u32>)]) -> Result<Vec<Group>, GenerateError> {
-        let sampling = SamplingParams { temperature: self.rl.temperature as f32, top_p: self.rl.top_p as f32, top_k: self.rl.top_k };
         prompts
             .iter()
             .map(|(task_id, ids)| {
-                let req = GenerateRequest {
-                    prompt_ids: ids.clone(),
-                    n: self.rl.group_size,
-                    max_new_tokens: self.rl.max_new_tokens,
-                    sampling: sampling.clone(),
-                    stop: vec![],
-                    seed: self.rng.next_u64(),
-                    adapter: true,
-                    ignore_eos: false,
-                };
-                let out = m.generate(&req)?;
+                let out = m.generate(&self.group_request(ids.clone()))?;
                 Ok(Group { task_id: task_id.clone(), prompt_ids: ids.clone(), completions: out.completions })
             })
             .collect()
     }
 
-    /// Advantages and the optimizer phase. `rewards[g][i]` belongs to completion i of
-    /// group g. Zero-variance groups contribute nothing (and are dropped for DAPO).
+    /// Advantages and the whole optimizer phase at once.
     pub fn update(&mut self, m: &mut LoadedModel, groups: &[Group], rewards: &[Vec<f64>]) -> UpdateMetrics {
+        let mut job = self.begin_update(groups, rewards);
+        while !self.update_micro(m, &mut job) {}
+        job.metrics
+    }
+
+    /// Advantages and the sequences that enter the loss. `rewards[g][i]` belongs to
+    /// completion i of group g. Zero-variance groups contribute nothing (and are
+    /// dropped for DAPO).
+    pub fn begin_update(&mut self, groups: &[Group], rewards: &[Vec<f64>]) -> UpdateJob {
         let adv = advantages(rewards, self.rl.advantage_scaling);
         let zero_var = rewards.iter().filter(|r| is_zero_variance(r)).count();
         let mut seqs = Vec::new();
@@ -103,108 +135,122 @@ impl Trainer {
             }
             for (c, &adv) in g.completions.iter().zip(a) {
                 let truncated = c.finish == FinishReason::Length;
-                let in_loss = !c.tokens.is_empty() && !(self.rl.mask_truncated && truncated);
-                seqs.push(Seq { prompt: &g.prompt_ids, c, adv, in_loss });
+                if c.tokens.is_empty() || (self.rl.mask_truncated && truncated) {
+                    continue;
+                }
+                seqs.push(Seq { prompt: g.prompt_ids.clone(), tokens: c.tokens.clone(), logprobs: c.logprobs.clone(), adv });
             }
         }
-        let seqs: Vec<Seq> = seqs.into_iter().filter(|s| s.in_loss).collect();
-        let tokens: usize = seqs.iter().map(|s| s.c.tokens.len()).sum();
-        let lr = lr_at(&self.rl, self.opt.step);
-        let mut metrics = UpdateMetrics {
-            lr,
+        let tokens: usize = seqs.iter().map(|s| s.tokens.len()).sum();
+        let metrics = UpdateMetrics {
+            lr: lr_at(&self.rl, self.opt.step),
             zero_variance_groups: zero_var,
             groups: groups.len(),
             sequences: seqs.len(),
             tokens,
             ..Default::default()
         };
-        if seqs.is_empty() || seqs.iter().all(|s| s.adv == 0.0) && self.rl.beta == 0.0 {
-            self.step += 1;
-            return metrics; // nothing to learn from this batch
-        }
-        let hi = self.rl.clip_eps_high.unwrap_or(self.rl.clip_eps);
         let params = LossParams {
             kind: self.rl.loss,
             eps_low: self.rl.clip_eps,
-            eps_high: hi,
+            eps_high: self.rl.clip_eps_high.unwrap_or(self.rl.clip_eps),
             beta: self.rl.beta,
             seqs: seqs.len() as f64,
             tokens: tokens as f64,
             l_max: self.rl.max_new_tokens as f64,
         };
-        let mut stats = LossStats::default();
-        for _ in 0..self.rl.updates_per_batch {
-            let (loss, s, grads) = self.accumulate(m, &seqs, &params);
-            metrics.loss = loss;
-            stats = s;
-            let mut grads = grads;
-            metrics.grad_norm = clip_grad_norm(&mut grads, self.rl.max_grad_norm);
-            self.apply(m, grads, lr);
+        // Nothing to learn: no sequences, or all advantages zero and no KL term.
+        if seqs.iter().all(|s| s.adv == 0.0) && self.rl.beta == 0.0 {
+            seqs.clear();
         }
-        metrics.clip_frac = stats.clipped / stats.counted.max(1.0);
-        metrics.kl = stats.kl_sum / tokens.max(1) as f64;
-        metrics.entropy = stats.neg_logp_sum / tokens.max(1) as f64;
-        self.step += 1;
-        metrics
+        UpdateJob { seqs, params, metrics, epoch: 0, next: 0, grads: Vec::new(), stats: LossStats::default(), loss: 0.0 }
     }
 
-    /// Forward/backward over micro-batches; returns (loss, stats, summed grads of the
-    /// adapter in `lora::adapters` order, A then B).
-    fn accumulate(&self, m: &LoadedModel, seqs: &[Seq], p: &LossParams) -> (f64, LossStats, Vec<Tensor<2>>) {
+    /// Run one micro-batch; at the end of an epoch clip and apply the optimizer step.
+    /// Returns true when the job is finished (the trainer step is then complete).
+    pub fn update_micro(&mut self, m: &mut LoadedModel, job: &mut UpdateJob) -> bool {
+        if job.seqs.is_empty() {
+            self.step += 1;
+            return true;
+        }
+        let micro = self.rl.micro_batch.max(1);
+        let end = (job.next + micro).min(job.seqs.len());
+        self.micro_batch(m, job, job.next, end);
+        job.next = end;
+        if job.next < job.seqs.len() {
+            return false;
+        }
+        // End of an epoch over the rollout batch: one optimizer step.
+        let mut grads: Vec<Tensor<2>> = job.grads.drain(..).map(|g| g.expect("every adapter has a gradient")).collect();
+        job.metrics.grad_norm = clip_grad_norm(&mut grads, self.rl.max_grad_norm);
+        job.metrics.loss = job.loss;
+        self.apply(m, grads, job.metrics.lr);
+        let tokens = job.metrics.tokens.max(1) as f64;
+        job.metrics.clip_frac = job.stats.clipped / job.stats.counted.max(1.0);
+        job.metrics.kl = job.stats.kl_sum / tokens;
+        job.metrics.entropy = job.stats.neg_logp_sum / tokens;
+        job.epoch += 1;
+        job.next = 0;
+        job.loss = 0.0;
+        job.stats = LossStats::default();
+        if job.epoch < self.rl.updates_per_batch.max(1) {
+            return false;
+        }
+        self.step += 1;
+        true
+    }
+
+    /// Forward/backward of sequences `lo..hi`, gradients summed into the job.
+    fn micro_batch(&self, m: &LoadedModel, job: &mut UpdateJob, lo: usize, hi: usize) {
         let train = m.model.clone().train();
-        let mut total = 0.0;
-        let mut stats = LossStats::default();
-        let mut sum: Vec<Option<Tensor<2>>> = Vec::new();
-        for chunk in seqs.chunks(self.rl.micro_batch.max(1)) {
-            let batch = ScoreBatch {
-                prompts: chunk.iter().map(|s| s.prompt.to_vec()).collect(),
-                completions: chunk.iter().map(|s| s.c.tokens.clone()).collect(),
-            };
-            let device = train.embed.val().device();
-            let (new, layout) = token_logprobs(&train, &m.rope, &batch, self.rl.temperature as f32, true, &device);
-            let rows = chunk.len();
-            let w = layout.window;
-            let mut old = vec![0f32; rows * w];
-            for (i, s) in chunk.iter().enumerate() {
-                for (j, &lp) in s.c.logprobs.iter().enumerate() {
-                    old[i * w + layout.offset[i] + j] = lp;
-                }
-            }
-            let t2 = |v: Vec<f32>, cols: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), &device);
-            let reference = (self.rl.beta > 0.0).then(|| {
-                let (r, _) = token_logprobs(&m.model, &m.rope, &batch, self.rl.temperature as f32, false, &m.device);
-                Tensor::<2>::from_data(r.into_data(), &device)
-            });
-            let inputs = LossInputs {
-                new,
-                old: t2(old, w),
-                reference,
-                mask: t2(layout.mask.clone(), w),
-                adv: t2(chunk.iter().map(|s| s.adv as f32).collect(), 1),
-            };
-            let (loss, s) = policy_loss(inputs, p);
-            total += loss.clone().into_data().try_to_vec::<f32>().map(|v| v[0] as f64).unwrap_or(f64::NAN);
-            stats.clipped += s.clipped;
-            stats.counted += s.counted;
-            stats.kl_sum += s.kl_sum;
-            stats.neg_logp_sum += s.neg_logp_sum;
-            let grads = loss.backward();
-            let adapters = lora::adapters(&train);
-            if sum.is_empty() {
-                sum = vec![None; adapters.len() * 2];
-            }
-            for (k, (_, a, b, _)) in adapters.iter().enumerate() {
-                for (slot, t) in [(2 * k, a), (2 * k + 1, b)] {
-                    let g = t.grad(&grads).unwrap_or_else(|| t.clone().detach().zeros_like());
-                    let g = Tensor::<2>::from_data(g.into_data(), &m.device);
-                    sum[slot] = Some(match sum[slot].take() {
-                        Some(acc) => acc + g,
-                        None => g,
-                    });
-                }
+        let chunk = &job.seqs[lo..hi];
+        let batch = ScoreBatch {
+            prompts: chunk.iter().map(|s| s.prompt.clone()).collect(),
+            completions: chunk.iter().map(|s| s.tokens.clone()).collect(),
+        };
+        let device = train.embed.val().device();
+        let (new, layout) = token_logprobs(&train, &m.rope, &batch, self.rl.temperature as f32, true, &device);
+        let rows = chunk.len();
+        let w = layout.window;
+        let mut old = vec![0f32; rows * w];
+        for (i, s) in chunk.iter().enumerate() {
+            for (j, &lp) in s.logprobs.iter().enumerate() {
+                old[i * w + layout.offset[i] + j] = lp;
             }
         }
-        (total, stats, sum.into_iter().map(|g| g.expect("every adapter has a gradient")).collect())
+        let t2 = |v: Vec<f32>, cols: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), &device);
+        let reference = (self.rl.beta > 0.0).then(|| {
+            let (r, _) = token_logprobs(&m.model, &m.rope, &batch, self.rl.temperature as f32, false, &m.device);
+            Tensor::<2>::from_data(r.into_data(), &device)
+        });
+        let inputs = LossInputs {
+            new,
+            old: t2(old, w),
+            reference,
+            mask: t2(layout.mask.clone(), w),
+            adv: t2(chunk.iter().map(|s| s.adv as f32).collect(), 1),
+        };
+        let (loss, s) = policy_loss(inputs, &job.params);
+        job.loss += loss.clone().into_data().try_to_vec::<f32>().map(|v| v[0] as f64).unwrap_or(f64::NAN);
+        job.stats.clipped += s.clipped;
+        job.stats.counted += s.counted;
+        job.stats.kl_sum += s.kl_sum;
+        job.stats.neg_logp_sum += s.neg_logp_sum;
+        let grads = loss.backward();
+        let adapters = lora::adapters(&train);
+        if job.grads.is_empty() {
+            job.grads = vec![None; adapters.len() * 2];
+        }
+        for (k, (_, a, b, _)) in adapters.iter().enumerate() {
+            for (slot, t) in [(2 * k, a), (2 * k + 1, b)] {
+                let g = t.grad(&grads).unwrap_or_else(|| t.clone().detach().zeros_like());
+                let g = Tensor::<2>::from_data(g.into_data(), &m.device);
+                job.grads[slot] = Some(match job.grads[slot].take() {
+                    Some(acc) => acc + g,
+                    None => g,
+                });
+            }
+        }
     }
 
     fn apply(&mut self, m: &mut LoadedModel, grads: Vec<Tensor<2>>, lr: f64) {

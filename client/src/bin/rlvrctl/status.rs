@@ -27,5 +27,9 @@ pub async fn run(ctx: &Ctx) -> Result<(), String> {
     if let Some(e) = &st.error {
         println!("  error     {e}");
     }
+    // Training details when the engine is up (a daemon without a model refuses).
+    if let Ok(t) = rlvr_client::call!(ctx.conn, train_status()) {
+        crate::train::print_status(&t);
+    }
     Ok(())
 }

@@ -1,0 +1,4 @@
+# MBPP task 706: MBPP (Austin et al. 2021), CC-BY-4.0, github.com/google-research/google-research
+assert is_subset([11, 1, 13, 21, 3, 7], 6, [11, 3, 7, 1], 4) == True
+assert is_subset([1, 2, 3, 4, 5, 6], 6, [1, 2, 4], 3) == True
+assert is_subset([10, 5, 2, 23, 19], 5, [19, 5, 3], 3) == False

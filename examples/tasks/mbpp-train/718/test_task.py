@@ -1,0 +1,4 @@
+# MBPP task 718: MBPP (Austin et al. 2021), CC-BY-4.0, github.com/google-research/google-research
+assert alternate_elements(["red", "black", "white", "green", "orange"])==['red', 'white', 'orange']
+assert alternate_elements([2, 0, 3, 4, 0, 2, 8, 3, 4, 2])==[2, 3, 0, 8, 4]
+assert alternate_elements([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])==[1,3,5,7,9]

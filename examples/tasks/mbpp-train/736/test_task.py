@@ -1,0 +1,4 @@
+# MBPP task 736: MBPP (Austin et al. 2021), CC-BY-4.0, github.com/google-research/google-research
+assert left_insertion([1,2,4,5],6)==4
+assert left_insertion([1,2,4,5],3)==2
+assert left_insertion([1,2,4,5],7)==4
