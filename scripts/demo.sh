@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: install what is missing, fetch the embedded default
-# model, build, start rlvrd with configs/default.toml and show it answering.
-# Ctrl-C stops the daemon (it shuts down gracefully).
+# model, build, start rlvrd with configs/default.toml (training on the example MBPP
+# tasks) and follow the training live. Ctrl-C stops the daemon (it checkpoints first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -20,5 +20,8 @@ for _ in $(seq 1 100); do
 done
 "$BIN/rlvrctl" status
 echo
-echo "rlvrd is running (pid $DAEMON). Try: $BIN/rlvrctl status --json   — Ctrl-C to stop."
+echo "rlvrd is running (pid $DAEMON, log above). In another terminal try:"
+echo "  $BIN/rlvrctl complete --prefix 'def is_prime(n):'      $BIN/rlvrctl tasks      $BIN/rlvrctl report"
+echo "Following training (first step after ~2-3 minutes on 2 CPU cores); Ctrl-C to stop."
+"$BIN/rlvrctl" watch || true
 wait $DAEMON

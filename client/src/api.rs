@@ -276,6 +276,19 @@ pub struct TaskErrorInfo {
     pub reason: String,
 }
 
+/// Serving vs latest adapter and their evaluations (`adapters`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdaptersInfo {
+    /// `latest` until an adapter is promoted, then `step-NNNNNN`.
+    pub serving: String,
+    pub latest_step: u64,
+    pub base_eval: Option<crate::metrics::EvalRecord>,
+    pub serving_eval: Option<crate::metrics::EvalRecord>,
+    pub latest_eval: Option<crate::metrics::EvalRecord>,
+    /// Evaluations queued or running.
+    pub pending_evals: Vec<String>,
+}
+
 /// The rlvrd protocol. `#[rpc]` generates `RlvrApiServer` (implemented by the daemon)
 /// and `RlvrApiClient` (implemented for every jsonrpsee client).
 #[rpc(server, client)]
@@ -353,6 +366,15 @@ pub trait RlvrApi {
     /// Re-read the whole task tree now.
     #[method(name = "tasks_reload")]
     async fn tasks_reload(&self) -> RpcResult<TaskPage>;
+
+    /// Queue an evaluation of `latest` (then the promotion gate) or `base`;
+    /// `limit` tasks (0 = the configured limit). Results arrive as `eval` events.
+    #[method(name = "eval_run")]
+    async fn eval_run(&self, target: Option<String>, limit: Option<usize>) -> RpcResult<String>;
+
+    /// The serving and latest adapters with their last evaluations.
+    #[method(name = "adapters")]
+    async fn adapters(&self) -> RpcResult<AdaptersInfo>;
 
     /// Training events: per-step metrics, checkpoints, evals, promotions, task errors.
     #[subscription(name = "train_subscribe" => "train_event", unsubscribe = "train_unsubscribe", item = TrainEvent)]

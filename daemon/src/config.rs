@@ -94,6 +94,8 @@ pub struct Config {
     pub checkpoints: CheckpointConfig,
     #[serde(default)]
     pub logging: LoggingConfig,
+    #[serde(default)]
+    pub eval: crate::eval::EvalConfig,
 }
 
 /// `[model]`: which checkpoint to load and how to prompt it.
@@ -479,6 +481,7 @@ impl Default for Config {
             rpc: RpcConfig::default(),
             checkpoints: CheckpointConfig::default(),
             logging: LoggingConfig::default(),
+            eval: crate::eval::EvalConfig::default(),
         }
     }
 }
@@ -548,6 +551,7 @@ impl Config {
         }
         self.model.path = expand(&self.model.path, base);
         self.tasks.dir = expand(&self.tasks.dir, base);
+        self.eval.file = expand(&self.eval.file, base);
         if let Some(t) = &self.rpc.auth_token_file {
             self.rpc.auth_token_file = Some(expand(t, base));
         }
@@ -631,6 +635,12 @@ impl Config {
         check(p.max_response_bytes >= 1024, "rpc.max_response_bytes", "must be >= 1024");
         check(p.max_connections >= 1, "rpc.max_connections", "must be >= 1");
         check(self.checkpoints.keep_last >= 1, "checkpoints.keep_last", "must be >= 1");
+        let e = &self.eval;
+        check(e.mbpp_ids.0 <= e.mbpp_ids.1, "eval.mbpp_ids", "must be [first, last] with first <= last");
+        check((1..=32_768).contains(&e.max_new_tokens), "eval.max_new_tokens", "must be between 1 and 32768");
+        check(e.temperature > 0.0 && e.temperature <= 10.0, "eval.temperature", "must be in (0, 10]");
+        check(e.gate.tolerance_pp >= 0.0, "eval.gate.tolerance_pp", "must be >= 0");
+        check((0.0..=1.0).contains(&e.gate.min_length_fraction), "eval.gate.min_length_fraction", "must be in [0, 1]");
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.logging.filter) {
             v.push(("logging.filter".into(), format!("not a valid RUST_LOG-style filter: {e}")));
         }

@@ -45,6 +45,17 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Evaluate the base model or a PEFT adapter directory on the eval tasks.
+    Eval {
+        /// `base` (default) or an adapter directory (adapter_config.json + adapter_model.safetensors).
+        #[arg(long)]
+        adapter: Option<String>,
+        /// Evaluate only the first N tasks.
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Benchmarks; each prints JSON.
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -228,6 +239,9 @@ fn main() -> ExitCode {
         Cmd::Train { steps, metrics_out, json } => one_shot(cli.config.as_ref(), |cfg| {
             rlvrd::service::logging::init(&cfg.logging);
             rlvrd::commands::train::run(cfg, &rlvrd::commands::train::TrainOpts { steps, metrics_out: metrics_out.clone(), json })
+        }),
+        Cmd::Eval { adapter, limit, json } => one_shot(cli.config.as_ref(), |cfg| {
+            rlvrd::commands::eval::run(cfg, &rlvrd::commands::eval::EvalOpts { adapter: adapter.clone(), limit, json })
         }),
         Cmd::Verify(a) => one_shot(cli.config.as_ref(), |cfg| {
             let o = rlvrd::commands::verify::VerifyOpts {

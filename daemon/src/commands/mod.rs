@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod bench_verify;
+pub mod eval;
 pub mod generate;
 pub mod train;
 pub mod verify;

@@ -7,6 +7,7 @@
 //! decode chunk of [`training::DECODE_CHUNK`] tokens, or one micro-batch), so a
 //! completion waits at most one such unit, never a whole trainer step.
 
+mod evaljob;
 mod serve;
 mod setup;
 pub mod training;
@@ -68,6 +69,8 @@ pub enum Request {
     Train { cmd: TrainCmd, reply: Reply<TrainStatus> },
     CheckpointSave { reply: Reply<CheckpointEntry> },
     CheckpointRollback { id: String, reply: Reply<TrainStatus> },
+    Eval { which: String, limit: usize, reply: Reply<String> },
+    Adapters { reply: Reply<rlvr_client::AdaptersInfo> },
 }
 
 /// Cheap, cloneable handle for async code.
@@ -112,6 +115,14 @@ impl EngineHandle {
     pub async fn checkpoint_rollback(&self, id: String) -> Result<TrainStatus, EngineError> {
         self.ask(|reply| Request::CheckpointRollback { id, reply }).await
     }
+
+    pub async fn eval(&self, which: String, limit: usize) -> Result<String, EngineError> {
+        self.ask(|reply| Request::Eval { which, limit, reply }).await
+    }
+
+    pub async fn adapters(&self) -> Result<rlvr_client::AdaptersInfo, EngineError> {
+        self.ask(|reply| Request::Adapters { reply }).await
+    }
 }
 
 /// What the engine thread needs from the daemon.
@@ -144,6 +155,11 @@ pub(crate) struct Engine {
     pub checkpointed_step: u64,
     /// The promoted adapter, if any (label, values); `None` serves `latest`.
     pub serving: Option<serve::ServingAdapter>,
+    /// Evaluations waiting or running (training waits while there are any).
+    pub evals: std::collections::VecDeque<evaljob::EvalJob>,
+    pub base_eval: Option<rlvr_client::metrics::EvalRecord>,
+    pub serving_eval: Option<rlvr_client::metrics::EvalRecord>,
+    pub latest_eval: Option<rlvr_client::metrics::EvalRecord>,
 }
 
 fn run(deps: EngineDeps, rx: Receiver<Request>) {
@@ -165,6 +181,10 @@ fn run(deps: EngineDeps, rx: Receiver<Request>) {
         }
         if engine.deps.cancel.is_cancelled() {
             break;
+        }
+        if !engine.evals.is_empty() {
+            engine.eval_unit();
+            continue;
         }
         let verifier = engine.deps.verifier.clone();
         let outcome = match &verifier {
@@ -200,6 +220,8 @@ fn refuse_all(deps: &EngineDeps, rx: Receiver<Request>, why: String) {
                     Request::Complete { reply, .. } | Request::Chat { reply, .. } => drop(reply.send(Err(e))),
                     Request::Train { reply, .. } | Request::CheckpointRollback { reply, .. } => drop(reply.send(Err(e))),
                     Request::CheckpointSave { reply } => drop(reply.send(Err(e))),
+                    Request::Eval { reply, .. } => drop(reply.send(Err(e))),
+                    Request::Adapters { reply } => drop(reply.send(Err(e))),
                 }
             }
             Err(RecvTimeoutError::Timeout) if deps.cancel.is_cancelled() => return,
@@ -239,6 +261,19 @@ impl Engine {
             }
             Request::CheckpointRollback { id, reply } => {
                 let _ = reply.send(self.rollback(&id));
+            }
+            Request::Eval { which, limit, reply } => {
+                let _ = reply.send(self.queue_eval(&which, limit).map_err(EngineError::Failed));
+            }
+            Request::Adapters { reply } => {
+                let _ = reply.send(Ok(rlvr_client::AdaptersInfo {
+                    serving: self.serving.as_ref().map(|s| s.label.clone()).unwrap_or_else(|| "latest".into()),
+                    latest_step: self.training.trainer.step,
+                    base_eval: self.base_eval.clone(),
+                    serving_eval: self.serving_eval.clone(),
+                    latest_eval: self.latest_eval.clone(),
+                    pending_evals: self.evals.iter().map(|j| j.progress()).collect(),
+                }));
             }
         }
     }
@@ -305,19 +340,21 @@ impl Engine {
         let step = t.trainer.step;
         let every = self.deps.cfg.checkpoints.every_steps as u64;
         let next_ckpt = (every > 0).then(|| (step / every + 1) * every);
+        let eval_every = self.deps.cfg.eval.every_steps as u64;
+        let next_eval = (eval_every > 0).then(|| (step / eval_every + 1) * eval_every);
         let sps = t.seconds_per_step();
         TrainStatus {
             state: t.state,
             step,
-            phase: t.phase_name(),
+            phase: self.evals.front().map(|j| j.progress()).unwrap_or_else(|| t.phase_name()),
             tasks_seen: t.tasks_seen,
             train_tasks: self.deps.store.sampling_weights(crate::tasks::Split::Train).len(),
             last: t.last.clone(),
             seconds_per_step: sps,
             next_checkpoint_step: next_ckpt,
-            next_eval_step: None,
+            next_eval_step: next_eval,
             eta_checkpoint_s: next_ckpt.zip(sps).map(|(n, s)| (n - step) as f64 * s),
-            eta_eval_s: None,
+            eta_eval_s: next_eval.zip(sps).map(|(n, s)| (n - step) as f64 * s),
             serving_adapter: self.serving.as_ref().map(|s| s.label.clone()).unwrap_or_else(|| "latest".into()),
             lr: rl.lr,
             group_size: rl.group_size,
@@ -356,6 +393,12 @@ impl Engine {
         if every > 0 && rec.step % every == 0 {
             if let Err(e) = self.save_checkpoint() {
                 tracing::error!(error = %e, "checkpoint failed");
+            }
+        }
+        let eval_every = self.deps.cfg.eval.every_steps as u64;
+        if eval_every > 0 && rec.step % eval_every == 0 {
+            if let Err(e) = self.queue_scheduled_eval(0) {
+                tracing::error!(error = %e, "scheduled evaluation not started");
             }
         }
     }

@@ -47,7 +47,17 @@ pub fn load(deps: EngineDeps) -> Result<Engine, (EngineDeps, String)> {
     model.model = lora::attach(model.model, &spec, cfg.rl.seed, &model.device);
     let n = lora::adapters(&model.model).len() * 2;
     let trainer = Trainer::new(cfg.rl.clone(), spec, n);
-    let mut engine = Engine { training: Training::new(&cfg, trainer), model, checkpointed_step: 0, serving: None, deps };
+    let mut engine = Engine {
+        training: Training::new(&cfg, trainer),
+        model,
+        checkpointed_step: 0,
+        serving: None,
+        evals: Default::default(),
+        base_eval: None,
+        serving_eval: None,
+        latest_eval: None,
+        deps,
+    };
     match engine.deps.checkpoints.latest_valid() {
         Ok(Some(info)) => {
             if let Err(e) = restore(&mut engine, &info.id) {

@@ -102,7 +102,7 @@ impl Training {
             tasks_seen: 0,
             last: None,
             step_seconds: VecDeque::new(),
-            prompt: PromptConfig::default(),
+            prompt: cfg.eval.prompt.clone(),
             tests_weight: cfg.reward.tests_weight,
             ruff_weight: cfg.reward.ruff_weight,
             reward_kind: cfg.reward.kind,

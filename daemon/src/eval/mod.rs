@@ -38,6 +38,11 @@ pub use task::{eval_split, mbpp_range, EvalTask};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EvalConfig {
+    /// MBPP JSON Lines with the eval tasks (relative to the config file).
+    pub file: std::path::PathBuf,
+    /// The daemon evaluates the latest adapter every N trainer steps (0 = never; on
+    /// demand with `rlvrctl eval`), then runs the promotion gate.
+    pub every_steps: usize,
     /// First and last MBPP `task_id` of the eval split (inclusive; MBPP "test" is 11-510).
     pub mbpp_ids: (u32, u32),
     /// Evaluate at most this many tasks of the split, in id order (0 = all).
@@ -63,6 +68,8 @@ pub struct EvalConfig {
 impl Default for EvalConfig {
     fn default() -> Self {
         EvalConfig {
+            file: std::path::PathBuf::from("../examples/eval/mbpp-test.jsonl"),
+            every_steps: 0,
             mbpp_ids: (11, 510),
             limit: 0,
             max_new_tokens: 512,
@@ -78,6 +85,16 @@ impl Default for EvalConfig {
 }
 
 impl EvalConfig {
+    /// The eval tasks: `file` filtered to `mbpp_ids` (the limit is the evaluator's).
+    pub fn tasks(&self) -> Result<Vec<EvalTask>, String> {
+        let records = crate::commands::verify::load_mbpp(&self.file).map_err(|e| format!("eval tasks {}: {e:#}", self.file.display()))?;
+        let tasks = mbpp_range(&records, self.mbpp_ids);
+        if tasks.is_empty() {
+            return Err(format!("no eval tasks with ids {:?} in {}", self.mbpp_ids, self.file.display()));
+        }
+        Ok(tasks)
+    }
+
     /// The evaluator's options for this config.
     pub fn options(&self) -> EvalOptions {
         EvalOptions {

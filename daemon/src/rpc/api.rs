@@ -157,6 +157,14 @@ impl RlvrApiServer for RpcImpl {
         tasks::list(&self.services.store, Some(0), Some(0), None)
     }
 
+    async fn eval_run(&self, target: Option<String>, limit: Option<usize>) -> RpcResult<String> {
+        self.services.engine.eval(target.unwrap_or_else(|| "latest".into()), limit.unwrap_or(0)).await.map_err(engine_err)
+    }
+
+    async fn adapters(&self) -> RpcResult<AdaptersInfo> {
+        self.services.engine.adapters().await.map_err(engine_err)
+    }
+
     async fn train_subscribe(&self, pending: PendingSubscriptionSink) -> SubscriptionResult {
         let mut rx = self.services.events.subscribe();
         let sink = pending.accept().await?;

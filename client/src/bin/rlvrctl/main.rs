@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 the daemon is unreachable or refused the request,
 //! 2 bad command line (clap's convention).
 
+mod adapters;
 mod checkpoints;
 mod complete;
 mod output;
@@ -98,6 +99,16 @@ enum Cmd {
         #[arg(long)]
         from_file: Option<PathBuf>,
     },
+    /// Serving vs latest adapter and their last evaluations.
+    Adapters,
+    /// Evaluate the latest adapter (then the promotion gate), or the base model.
+    Eval {
+        #[arg(long)]
+        base: bool,
+        /// Only the first N eval tasks.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
     /// The task tree.
     Tasks {
         #[command(subcommand)]
@@ -191,6 +202,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             complete::run(&ctx, complete::CompleteArgs { prefix, suffix, max_tokens, temperature, stop, adapter }).await
         }
         Cmd::Report { out, from_file } => report::run(&ctx, out, from_file).await,
+        Cmd::Adapters => adapters::adapters(&ctx).await,
+        Cmd::Eval { base, limit } => adapters::eval(&ctx, base, limit).await,
         Cmd::Tasks { cmd } => {
             let cmd = match cmd.unwrap_or(TasksSub::List { split: None, offset: 0, limit: 50 }) {
                 TasksSub::List { split, offset, limit } => tasks::TasksCmd::List { split, offset, limit },
