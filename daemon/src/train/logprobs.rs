@@ -75,3 +75,52 @@ pub fn token_logprobs(model: &Transformer, rope: &Rope, batch: &ScoreBatch, temp
     let picked = logits.gather(2, targets);
     ((picked - lse).squeeze_dim::<2>(2), layout)
 }
+
+/// Log-probs of `completions` that all share `prompt` (a GRPO group), computing the
+/// prompt once: prefill it at batch 1 into a KV cache, repeat the cache over the
+/// group (differentiably: the adapter's effect on the prompt still gets its gradient),
+/// then run only the completion tokens. About 2x less work than [`token_logprobs`]
+/// when the prompt is as long as the completions. Returns [rows, max_len] log-probs
+/// where column j is completion token j, and the mask (1.0 for real tokens).
+pub fn group_token_logprobs(
+    model: &Transformer,
+    rope: &Rope,
+    prompt: &[u32],
+    completions: &[Vec<u32>],
+    temperature: f32,
+    adapter: bool,
+    device: &Device,
+) -> (Tensor<2>, Vec<f32>) {
+    let rows = completions.len();
+    let max_len = completions.iter().map(|c| c.len()).max().unwrap_or(1).max(1);
+    let p = prompt.len();
+    let t = if temperature > 0.0 { temperature as f64 } else { 1.0 };
+    let mut cache = crate::model::cache::KvCache::new(model.layers.len());
+    let pids = Tensor::<2, Int>::from_data(TensorData::new(prompt.iter().map(|&x| x as i64).collect::<Vec<_>>(), [1, p]), device);
+    let first = model.forward(pids, rope, Some(&mut cache), adapter, Logits::Last).div_scalar(t); // [1, 1, vocab]
+    let mut cache = cache.expand(rows);
+    // Completion tokens 0..max_len-1 go in; position j predicts token j + 1.
+    let mut ids = vec![0i64; rows * max_len];
+    let mut mask = vec![0f32; rows * max_len];
+    for (i, c) in completions.iter().enumerate() {
+        for (j, &tok) in c.iter().enumerate() {
+            ids[i * max_len + j] = tok as i64;
+            mask[i * max_len + j] = 1.0;
+        }
+    }
+    let vocab = first.dims()[2];
+    let first = first.repeat_dim(0, rows); // [rows, 1, vocab]: predicts token 0
+    let logits = if max_len > 1 {
+        let inp = Tensor::<2, Int>::from_data(TensorData::new(ids.clone(), [rows, max_len]), device).narrow(1, 0, max_len - 1);
+        let rest = model.forward(inp, rope, Some(&mut cache), adapter, Logits::All).div_scalar(t); // [rows, max_len-1, vocab]
+        Tensor::cat(vec![first, rest], 1)
+    } else {
+        first
+    };
+    let max = logits.clone().max_dim(2).detach();
+    let lse = (logits.clone() - max.clone()).exp().sum_dim(2).log() + max;
+    let targets = Tensor::<3, Int>::from_data(TensorData::new(ids, [rows, max_len, 1]), device);
+    let picked = logits.gather(2, targets);
+    let _ = vocab;
+    ((picked - lse).squeeze_dim::<2>(2), mask)
+}

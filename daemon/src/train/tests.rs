@@ -108,6 +108,32 @@ fn loss_of(m: &Transformer, rope: &Rope, batch: &ScoreBatch, old: &[f32], refere
     policy_loss(inputs, &p).0
 }
 
+/// Scoring a group with its prompt computed once gives the same log-probs as scoring
+/// every sequence in full.
+#[test]
+fn prefix_shared_scoring_equals_full_scoring() {
+    let (_, base, rope) = tiny("tiny-llama");
+    let spec = LoraSpec { rank: 2, alpha: 4.0, targets: all_targets() };
+    let m = randomize_b(lora::attach(base, &spec, 3, &Device::flex()), 4);
+    let prompt = vec![5u32, 9, 17, 30];
+    let comps = vec![vec![40u32, 41, 42, 43], vec![7, 8], vec![100]];
+    let batch = ScoreBatch { prompts: vec![prompt.clone(); 3], completions: comps.clone() };
+    let (full, layout) = token_logprobs(&m, &rope, &batch, 0.7, true, &Device::flex());
+    let full: Vec<f32> = full.into_data().try_to_vec().unwrap();
+    let (shared, mask) = super::logprobs::group_token_logprobs(&m, &rope, &prompt, &comps, 0.7, true, &Device::flex());
+    let shared: Vec<f32> = shared.into_data().try_to_vec().unwrap();
+    let w = comps.iter().map(|c| c.len()).max().unwrap();
+    for (i, c) in comps.iter().enumerate() {
+        for j in 0..c.len() {
+            let a = full[i * layout.window + layout.offset[i] + j];
+            let b = shared[i * w + j];
+            assert!((a - b).abs() < 1e-4, "row {i} token {j}: {a} vs {b}");
+            assert_eq!(mask[i * w + j], 1.0);
+        }
+        assert!(mask[i * w + c.len()..(i + 1) * w].iter().all(|&x| x == 0.0));
+    }
+}
+
 #[test]
 fn gradients_match_finite_differences_and_base_gets_none() {
     let (_, base, rope) = tiny("tiny-llama");

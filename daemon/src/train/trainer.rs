@@ -9,7 +9,7 @@ use burn::tensor::{Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::advantages::{advantages, is_zero_variance};
-use super::logprobs::{token_logprobs, ScoreBatch};
+use super::logprobs::group_token_logprobs;
 use super::losses::{policy_loss, LossInputs, LossParams, LossStats};
 use super::optimizer::{clip_grad_norm, lr_at, AdamW};
 use crate::config::{LossKind, RlConfig};
@@ -200,42 +200,57 @@ impl Trainer {
         true
     }
 
-    /// Forward/backward of sequences `lo..hi`, gradients summed into the job.
+    /// Forward/backward of sequences `lo..hi`, gradients summed into the job. The
+    /// sequences of one group share their prompt, which is computed once
+    /// ([`group_token_logprobs`]).
     fn micro_batch(&self, m: &LoadedModel, job: &mut UpdateJob, lo: usize, hi: usize) {
         let train = m.model.clone().train();
-        let chunk = &job.seqs[lo..hi];
-        let batch = ScoreBatch {
-            prompts: chunk.iter().map(|s| s.prompt.clone()).collect(),
-            completions: chunk.iter().map(|s| s.tokens.clone()).collect(),
-        };
         let device = train.embed.val().device();
-        let (new, layout) = token_logprobs(&train, &m.rope, &batch, self.rl.temperature as f32, true, &device);
-        let rows = chunk.len();
-        let w = layout.window;
-        let mut old = vec![0f32; rows * w];
+        let chunk = &job.seqs[lo..hi];
+        // Runs of consecutive sequences with the same prompt.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
         for (i, s) in chunk.iter().enumerate() {
-            for (j, &lp) in s.logprobs.iter().enumerate() {
-                old[i * w + layout.offset[i] + j] = lp;
+            match runs.last_mut() {
+                Some((a, b)) if chunk[*a].prompt == s.prompt => *b = i + 1,
+                _ => runs.push((i, i + 1)),
             }
         }
-        let t2 = |v: Vec<f32>, cols: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), &device);
-        let reference = (self.rl.beta > 0.0).then(|| {
-            let (r, _) = token_logprobs(&m.model, &m.rope, &batch, self.rl.temperature as f32, false, &m.device);
-            Tensor::<2>::from_data(r.into_data(), &device)
-        });
-        let inputs = LossInputs {
-            new,
-            old: t2(old, w),
-            reference,
-            mask: t2(layout.mask.clone(), w),
-            adv: t2(chunk.iter().map(|s| s.adv as f32).collect(), 1),
-        };
-        let (loss, s) = policy_loss(inputs, &job.params);
+        let mut total: Option<Tensor<1>> = None;
+        for (a, b) in runs {
+            let part = &chunk[a..b];
+            let comps: Vec<Vec<u32>> = part.iter().map(|s| s.tokens.clone()).collect();
+            let temp = self.rl.temperature as f32;
+            let (new, mask) = group_token_logprobs(&train, &m.rope, &part[0].prompt, &comps, temp, true, &device);
+            let rows = part.len();
+            let w = new.dims()[1];
+            let mut old = vec![0f32; rows * w];
+            for (i, s) in part.iter().enumerate() {
+                old[i * w..i * w + s.logprobs.len()].copy_from_slice(&s.logprobs);
+            }
+            let t2 = |v: Vec<f32>, cols: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), &device);
+            let reference = (self.rl.beta > 0.0).then(|| {
+                let (r, _) = group_token_logprobs(&m.model, &m.rope, &part[0].prompt, &comps, temp, false, &m.device);
+                Tensor::<2>::from_data(r.into_data(), &device)
+            });
+            let inputs = LossInputs {
+                new,
+                old: t2(old, w),
+                reference,
+                mask: t2(mask, w),
+                adv: t2(part.iter().map(|s| s.adv as f32).collect(), 1),
+            };
+            let (loss, s) = policy_loss(inputs, &job.params);
+            job.stats.clipped += s.clipped;
+            job.stats.counted += s.counted;
+            job.stats.kl_sum += s.kl_sum;
+            job.stats.neg_logp_sum += s.neg_logp_sum;
+            total = Some(match total {
+                Some(t) => t + loss,
+                None => loss,
+            });
+        }
+        let Some(loss) = total else { return };
         job.loss += loss.clone().into_data().try_to_vec::<f32>().map(|v| v[0] as f64).unwrap_or(f64::NAN);
-        job.stats.clipped += s.clipped;
-        job.stats.counted += s.counted;
-        job.stats.kl_sum += s.kl_sum;
-        job.stats.neg_logp_sum += s.neg_logp_sum;
         let grads = loss.backward();
         let adapters = lora::adapters(&train);
         if job.grads.is_empty() {
