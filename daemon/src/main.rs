@@ -134,6 +134,31 @@ enum BenchCmd {
         #[arg(long, default_value_t = 3)]
         repeats: usize,
     },
+    /// Seconds per trainer step (generate / verify / update) and peak RSS.
+    Train {
+        #[arg(long, default_value_t = 8)]
+        group: usize,
+        #[arg(long, default_value_t = 4)]
+        prompts: usize,
+        #[arg(long, default_value_t = 128)]
+        new_tokens: usize,
+        #[arg(long, default_value_t = 1)]
+        steps: u64,
+        /// Override `[backend] kind`.
+        #[arg(long)]
+        backend: Option<rlvrd::config::BackendKind>,
+    },
+    /// `complete` latency under concurrent load against a running daemon.
+    Serve {
+        #[arg(long, default_value = "http://127.0.0.1:7433")]
+        url: String,
+        #[arg(long, default_value_t = 20)]
+        requests: usize,
+        #[arg(long, default_value_t = 20)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 16)]
+        max_tokens: usize,
+    },
     /// Sandboxed runs per second on MBPP reference solutions, and Ruff time per candidate.
     Verify {
         #[arg(long)]
@@ -238,7 +263,7 @@ fn main() -> ExitCode {
         }
         Cmd::Train { steps, metrics_out, json } => one_shot(cli.config.as_ref(), |cfg| {
             rlvrd::service::logging::init(&cfg.logging);
-            rlvrd::commands::train::run(cfg, &rlvrd::commands::train::TrainOpts { steps, metrics_out: metrics_out.clone(), json })
+            rlvrd::commands::train::run(cfg, &rlvrd::commands::train::TrainOpts { steps, metrics_out: metrics_out.clone(), json, quiet: false })
         }),
         Cmd::Eval { adapter, limit, json } => one_shot(cli.config.as_ref(), |cfg| {
             rlvrd::commands::eval::run(cfg, &rlvrd::commands::eval::EvalOpts { adapter: adapter.clone(), limit, json })
@@ -256,6 +281,23 @@ fn main() -> ExitCode {
         Cmd::Bench(BenchCmd::Verify { mbpp_file, limit }) => one_shot(cli.config.as_ref(), |cfg| {
             rlvrd::commands::bench_verify::run(cfg, &rlvrd::commands::bench_verify::BenchVerifyOpts { mbpp_file, limit })
         }),
+        Cmd::Bench(BenchCmd::Train { group, prompts, new_tokens, steps, backend }) => one_shot(cli.config.as_ref(), |cfg| {
+            let mut cfg = cfg.clone();
+            if let Some(kind) = backend {
+                cfg.backend.kind = kind;
+            }
+            rlvrd::commands::bench::train(&cfg, group, prompts, new_tokens, steps)
+        }),
+        Cmd::Bench(BenchCmd::Serve { url, requests, concurrency, max_tokens }) => {
+            let o = rlvrd::commands::bench_serve::BenchServeOpts { url, requests, concurrency, max_tokens };
+            match rlvrd::commands::bench_serve::run(&o) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("rlvrd: {e:#}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Cmd::Bench(BenchCmd::Parity { fixtures, synthetic }) => {
             one_shot(cli.config.as_ref(), |_| rlvrd::commands::bench::parity(&fixtures, synthetic.as_deref()))
         }

@@ -44,6 +44,19 @@ async fn ws(d: &Daemon) -> WsClient {
     }
 }
 
+async fn futures_join_all<F: std::future::Future>(fs: impl IntoIterator<Item = F>) -> Vec<F::Output>
+where
+    F: Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = fs.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("task"));
+    }
+    out
+}
+
 async fn wait_loaded(c: &impl RlvrApiClient) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -92,6 +105,18 @@ async fn trains_while_serving_with_pause_resume_and_checkpoint_on_shutdown() {
         }
     }
     assert_eq!(steps, vec![1, 2, 3]);
+
+    // 20 concurrent completions while training: every one is served.
+    let http = match Connection::open(&d.url, None, Duration::from_secs(120)).await.unwrap() {
+        Connection::Http(h) => h,
+        Connection::Ws(_) => unreachable!(),
+    };
+    let calls = (0..20).map(|i| {
+        let http = http.clone();
+        async move { http.complete(CompleteParams { prefix: format!("def f{i}(x):\n"), max_tokens: Some(4), ..Default::default() }).await }
+    });
+    let results = futures_join_all(calls).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 20, "{:?}", results.iter().find(|r| r.is_err()));
 
     let paused = c.train_pause().await.unwrap();
     assert_eq!(paused.state, TrainState::Paused);

@@ -133,3 +133,42 @@ pub fn parity(fixtures: &std::path::Path, synthetic: Option<&std::path::Path>) -
     println!("{}", serde_json::to_string_pretty(&serde_json::Value::Object(report))?);
     Ok(())
 }
+
+/// `rlvrd bench train`: seconds per trainer step split into generate / verify /
+/// update, with G completions for `tasks` prompts of `new_tokens` tokens, and peak RSS.
+/// Runs in a throw-away state directory (the configured one is not touched).
+pub fn train(cfg: &Config, group: usize, tasks: usize, new_tokens: usize, steps: u64) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("rlvrd-bench-train-{}", std::process::id()));
+    let mut cfg = cfg.clone();
+    cfg.state_dir = Some(dir.clone());
+    cfg.rl.group_size = group;
+    cfg.rl.tasks_per_step = tasks;
+    cfg.rl.max_new_tokens = new_tokens;
+    cfg.rl.micro_batch = group;
+    cfg.checkpoints.every_steps = 0;
+    cfg.eval.every_steps = 0;
+    cfg.tasks.watch = false;
+    let opts = super::train::TrainOpts { steps, metrics_out: None, json: false, quiet: true };
+    let records = super::train::run_steps(&cfg, &opts);
+    let _ = std::fs::remove_dir_all(&dir);
+    let records = records?;
+    let n = records.len().max(1) as f64;
+    let mean = |f: fn(&rlvr_client::metrics::StepRecord) -> f64| records.iter().map(f).sum::<f64>() / n;
+    let v = json!({
+        "bench": "train",
+        "model": cfg.model.path,
+        "backend": crate::backend::describe(&cfg.backend),
+        "group_size": group,
+        "prompts": tasks,
+        "max_new_tokens": new_tokens,
+        "steps": records.len(),
+        "seconds_per_step": mean(|r| r.generate_s + r.verify_s + r.update_s),
+        "generate_s": mean(|r| r.generate_s),
+        "verify_s": mean(|r| r.verify_s),
+        "update_s": mean(|r| r.update_s),
+        "mean_completion_tokens": mean(|r| r.completion_length.mean_tokens),
+        "peak_rss_bytes": peak_rss_bytes(),
+    });
+    println!("{}", serde_json::to_string_pretty(&v)?);
+    Ok(())
+}

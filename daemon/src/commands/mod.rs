@@ -2,6 +2,7 @@
 //! each parses nothing itself, takes typed options from `main.rs`, and prints.
 
 pub mod bench;
+pub mod bench_serve;
 pub mod bench_verify;
 pub mod eval;
 pub mod generate;

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rlvr_client::metrics::StepRecord;
 use rlvr_client::{TrainEvent, TrainState};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -20,14 +21,21 @@ pub struct TrainOpts {
     pub steps: u64,
     pub metrics_out: Option<PathBuf>,
     pub json: bool,
+    /// Print nothing per step (benchmarks).
+    pub quiet: bool,
 }
 
 pub fn run(cfg: &Config, o: &TrainOpts) -> anyhow::Result<()> {
+    run_steps(cfg, o).map(|_| ())
+}
+
+/// Train `o.steps` steps and return their records.
+pub fn run_steps(cfg: &Config, o: &TrainOpts) -> anyhow::Result<Vec<StepRecord>> {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(train(cfg.clone(), o))
 }
 
-async fn train(mut cfg: Config, o: &TrainOpts) -> anyhow::Result<()> {
+async fn train(mut cfg: Config, o: &TrainOpts) -> anyhow::Result<Vec<StepRecord>> {
     cfg.rl.autostart = false; // started below, once subscribed, so no step is missed
     let state_dir = cfg.state_dir();
     let _lock = StateLock::acquire(&state_dir)?;
@@ -45,6 +53,7 @@ async fn train(mut cfg: Config, o: &TrainOpts) -> anyhow::Result<()> {
         None => None,
     };
     let mut failed = None;
+    let mut records = Vec::new();
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => break,
@@ -53,9 +62,10 @@ async fn train(mut cfg: Config, o: &TrainOpts) -> anyhow::Result<()> {
                     if let Some(f) = out.as_mut() {
                         writeln!(f, "{}", serde_json::to_string(&r)?)?;
                     }
-                    if o.json {
+                    records.push(r.clone());
+                    if o.json && !o.quiet {
                         println!("{}", serde_json::to_string(&r)?);
-                    } else {
+                    } else if !o.quiet {
                         println!(
                             "step {:>5}  reward {:>6.3} (tests {:.3}, ruff {:.3})  pass {:>5.1}%  len {:>5.1}  zero-var {:>4.0}%  clip {:.3}  kl {:.4}  grad {:.3}  lr {:.1e}  gen {:.1}s  verify {:.1}s  update {:.1}s",
                             r.step, r.mean_reward,
@@ -88,6 +98,6 @@ async fn train(mut cfg: Config, o: &TrainOpts) -> anyhow::Result<()> {
     tracker.wait().await;
     match failed {
         Some(e) => anyhow::bail!(e),
-        None => Ok(()),
+        None => Ok(records),
     }
 }
