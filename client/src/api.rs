@@ -219,6 +219,17 @@ pub enum TrainEvent {
     State { state: TrainState },
 }
 
+/// Items of the `complete_stream` / `generate_stream` subscriptions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamChunk {
+    /// New text since the previous chunk.
+    Delta { text: String },
+    /// The end: the whole result (same as the non-streaming call's).
+    Done { result: CompletionResult },
+    Error { message: String },
+}
+
 /// One checkpoint on disk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckpointEntry {
@@ -334,6 +345,14 @@ pub trait RlvrApi {
     /// Chat generation with the checkpoint's chat template.
     #[method(name = "generate")]
     async fn generate(&self, params: GenerateParams) -> RpcResult<CompletionResult>;
+
+    /// `complete`, streaming the text as it is produced.
+    #[subscription(name = "complete_stream" => "complete_chunk", unsubscribe = "complete_unsubscribe", item = StreamChunk)]
+    async fn complete_stream(&self, params: CompleteParams) -> jsonrpsee::core::SubscriptionResult;
+
+    /// `generate`, streaming the text as it is produced.
+    #[subscription(name = "generate_stream" => "generate_chunk", unsubscribe = "generate_unsubscribe", item = StreamChunk)]
+    async fn generate_stream(&self, params: GenerateParams) -> jsonrpsee::core::SubscriptionResult;
 
     /// Metrics records with `from <= step <= to`, at most `limit` (newest kept).
     #[method(name = "metrics_history")]

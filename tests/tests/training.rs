@@ -106,6 +106,19 @@ async fn trains_while_serving_with_pause_resume_and_checkpoint_on_shutdown() {
     }
     assert_eq!(steps, vec![1, 2, 3]);
 
+    // Streaming: deltas as they are produced, then the whole result.
+    let mut stream = c.complete_stream(CompleteParams { prefix: "x = ".into(), max_tokens: Some(8), ..Default::default() }).await.unwrap();
+    let mut text = String::new();
+    let done = loop {
+        match tokio::time::timeout(Duration::from_secs(60), stream.next()).await.unwrap().unwrap().unwrap() {
+            rlvr_client::StreamChunk::Delta { text: t } => text.push_str(&t),
+            rlvr_client::StreamChunk::Done { result } => break result,
+            rlvr_client::StreamChunk::Error { message } => panic!("{message}"),
+        }
+    };
+    assert_eq!(text, done.text, "the deltas add up to the result");
+    assert!(done.completion_tokens >= 1);
+
     // 20 concurrent completions while training: every one is served.
     let http = match Connection::open(&d.url, None, Duration::from_secs(120)).await.unwrap() {
         Connection::Http(h) => h,

@@ -70,6 +70,9 @@ pub enum Request {
     CheckpointSave { reply: Reply<CheckpointEntry> },
     CheckpointRollback { id: String, reply: Reply<TrainStatus> },
     Eval { which: String, limit: usize, reply: Reply<String> },
+    /// Streaming variants: text deltas then a final `Done` go to `tx`.
+    CompleteStream { params: CompleteParams, enqueued: Instant, tx: tokio::sync::mpsc::Sender<rlvr_client::StreamChunk> },
+    ChatStream { params: GenerateParams, enqueued: Instant, tx: tokio::sync::mpsc::Sender<rlvr_client::StreamChunk> },
     Adapters { reply: Reply<rlvr_client::AdaptersInfo> },
 }
 
@@ -118,6 +121,19 @@ impl EngineHandle {
 
     pub async fn eval(&self, which: String, limit: usize) -> Result<String, EngineError> {
         self.ask(|reply| Request::Eval { which, limit, reply }).await
+    }
+
+    /// Streaming `complete`: returns the receiving end of the chunk stream.
+    pub fn complete_stream(&self, params: CompleteParams) -> Result<tokio::sync::mpsc::Receiver<rlvr_client::StreamChunk>, EngineError> {
+        let (tx, rx) = tokio::sync::mpsc::channel(64);
+        self.submit(Request::CompleteStream { params, enqueued: Instant::now(), tx })?;
+        Ok(rx)
+    }
+
+    pub fn chat_stream(&self, params: GenerateParams) -> Result<tokio::sync::mpsc::Receiver<rlvr_client::StreamChunk>, EngineError> {
+        let (tx, rx) = tokio::sync::mpsc::channel(64);
+        self.submit(Request::ChatStream { params, enqueued: Instant::now(), tx })?;
+        Ok(rx)
     }
 
     pub async fn adapters(&self) -> Result<rlvr_client::AdaptersInfo, EngineError> {
@@ -222,12 +238,22 @@ fn refuse_all(deps: &EngineDeps, rx: Receiver<Request>, why: String) {
                     Request::CheckpointSave { reply } => drop(reply.send(Err(e))),
                     Request::Eval { reply, .. } => drop(reply.send(Err(e))),
                     Request::Adapters { reply } => drop(reply.send(Err(e))),
+                    Request::CompleteStream { tx, .. } | Request::ChatStream { tx, .. } => {
+                        drop(tx.blocking_send(rlvr_client::StreamChunk::Error { message: e.to_string() }))
+                    }
                 }
             }
             Err(RecvTimeoutError::Timeout) if deps.cancel.is_cancelled() => return,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return,
         }
+    }
+}
+
+fn stream_end(r: Result<CompletionResult, EngineError>) -> rlvr_client::StreamChunk {
+    match r {
+        Ok(result) => rlvr_client::StreamChunk::Done { result },
+        Err(e) => rlvr_client::StreamChunk::Error { message: e.to_string() },
     }
 }
 
@@ -248,10 +274,18 @@ impl Engine {
     fn handle(&mut self, req: Request) {
         match req {
             Request::Complete { params, enqueued, reply } => {
-                let _ = reply.send(serve::complete(self, &params, enqueued));
+                let _ = reply.send(serve::complete(self, &params, enqueued, None));
             }
             Request::Chat { params, enqueued, reply } => {
-                let _ = reply.send(serve::chat(self, &params, enqueued));
+                let _ = reply.send(serve::chat(self, &params, enqueued, None));
+            }
+            Request::CompleteStream { params, enqueued, tx } => {
+                let r = serve::complete(self, &params, enqueued, Some(&tx));
+                let _ = tx.blocking_send(stream_end(r));
+            }
+            Request::ChatStream { params, enqueued, tx } => {
+                let r = serve::chat(self, &params, enqueued, Some(&tx));
+                let _ = tx.blocking_send(stream_end(r));
             }
             Request::Train { cmd, reply } => {
                 let _ = reply.send(self.control(cmd));

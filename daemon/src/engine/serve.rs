@@ -4,11 +4,11 @@
 
 use std::time::Instant;
 
-use rlvr_client::{AdapterChoice, CompleteParams, CompletionResult, GenerateParams};
+use rlvr_client::{AdapterChoice, CompleteParams, CompletionResult, GenerateParams, StreamChunk};
 
 use super::{Engine, EngineError};
 use crate::model::chat::{self, Message};
-use crate::model::generate::{FinishReason, GenerateRequest};
+use crate::model::generate::{FinishReason, GenerateOutput, GenerateRequest};
 use crate::model::lora;
 use crate::model::sampling::SamplingParams;
 use crate::model::weights::Role;
@@ -43,8 +43,37 @@ fn finish_name(f: FinishReason) -> String {
     .into()
 }
 
+/// Where streamed text goes (`None`: answer once at the end).
+pub type Stream<'a> = Option<&'a tokio::sync::mpsc::Sender<StreamChunk>>;
+
+/// Tokens decoded between two streamed chunks.
+const STREAM_CHUNK: usize = 4;
+
+/// Generate, sending text deltas to `stream` as they are produced. Stops early when
+/// the subscriber went away.
+fn generate_streaming(e: &Engine, req: &GenerateRequest, stream: Stream<'_>) -> Result<GenerateOutput, EngineError> {
+    let Some(tx) = stream else {
+        return e.model.generate(req).map_err(|err| EngineError::Failed(err.to_string()));
+    };
+    let mut d = e.model.start(req.clone()).map_err(|err| EngineError::Failed(err.to_string()))?;
+    let mut sent = 0;
+    while !d.is_done() {
+        e.model.advance(&mut d, STREAM_CHUNK).map_err(|err| EngineError::Failed(err.to_string()))?;
+        let text = e.model.tokenizer.decode(d.tokens(0));
+        // Hold back a partial UTF-8 sequence (shown as U+FFFD) until it completes.
+        if text.len() > sent && !text.ends_with('\u{FFFD}') && text.is_char_boundary(sent) {
+            if tx.blocking_send(StreamChunk::Delta { text: text[sent..].to_string() }).is_err() {
+                break; // unsubscribed
+            }
+            sent = text.len();
+        }
+    }
+    Ok(e.model.finish(d))
+}
+
 /// Run one generation with the chosen adapter and package the answer.
-fn run(e: &mut Engine, prompt: &str, max_tokens: Option<usize>, temperature: Option<f64>, stop: &[String], adapter: AdapterChoice, enqueued: Instant, used_suffix: bool) -> Result<CompletionResult, EngineError> {
+#[allow(clippy::too_many_arguments)]
+fn run(e: &mut Engine, prompt: &str, max_tokens: Option<usize>, temperature: Option<f64>, stop: &[String], adapter: AdapterChoice, enqueued: Instant, used_suffix: bool, stream: Stream<'_>) -> Result<CompletionResult, EngineError> {
     let queue_s = enqueued.elapsed().as_secs_f64();
     let t = Instant::now();
     let ids = e.model.tokenizer.encode(prompt, true).map_err(|err| EngineError::Failed(err.to_string()))?;
@@ -71,11 +100,11 @@ fn run(e: &mut Engine, prompt: &str, max_tokens: Option<usize>, temperature: Opt
         }
         _ => ("latest".to_string(), None),
     };
-    let out = e.model.generate(&req);
+    let out = generate_streaming(e, &req, stream);
     if let Some(m) = saved {
         e.model.model = m;
     }
-    let out = out.map_err(|err| EngineError::Failed(err.to_string()))?;
+    let out = out?;
     let c = &out.completions[0];
     Ok(CompletionResult {
         text: c.text.clone(),
@@ -90,7 +119,7 @@ fn run(e: &mut Engine, prompt: &str, max_tokens: Option<usize>, temperature: Opt
 }
 
 /// `complete`: continue the code at the cursor.
-pub fn complete(e: &mut Engine, p: &CompleteParams, enqueued: Instant) -> Result<CompletionResult, EngineError> {
+pub fn complete(e: &mut Engine, p: &CompleteParams, enqueued: Instant, stream: Stream<'_>) -> Result<CompletionResult, EngineError> {
     if p.prefix.is_empty() && p.suffix.as_deref().unwrap_or("").is_empty() {
         return Err(EngineError::Failed("prefix and suffix are both empty".into()));
     }
@@ -98,11 +127,11 @@ pub fn complete(e: &mut Engine, p: &CompleteParams, enqueued: Instant) -> Result
         Some(fim) => (fim, true),
         None => (p.prefix.clone(), false),
     };
-    run(e, &prompt, p.max_tokens, p.temperature, &p.stop, p.adapter, enqueued, used_suffix)
+    run(e, &prompt, p.max_tokens, p.temperature, &p.stop, p.adapter, enqueued, used_suffix, stream)
 }
 
 /// `generate`: chat messages through the checkpoint's chat template.
-pub fn chat(e: &mut Engine, p: &GenerateParams, enqueued: Instant) -> Result<CompletionResult, EngineError> {
+pub fn chat(e: &mut Engine, p: &GenerateParams, enqueued: Instant, stream: Stream<'_>) -> Result<CompletionResult, EngineError> {
     if p.messages.is_empty() {
         return Err(EngineError::Failed("messages is empty".into()));
     }
@@ -110,5 +139,5 @@ pub fn chat(e: &mut Engine, p: &GenerateParams, enqueued: Instant) -> Result<Com
     let tok = &e.model.tokenizer;
     let template = if e.cfg().model.chat_template == crate::config::ChatTemplateMode::Auto { tok.chat_template.as_deref() } else { None };
     let prompt = chat::render(tok, template, &msgs, true).map_err(|err| EngineError::Failed(err.to_string()))?;
-    run(e, &prompt, p.max_tokens.or(Some(256)), p.temperature, &p.stop, p.adapter, enqueued, false)
+    run(e, &prompt, p.max_tokens.or(Some(256)), p.temperature, &p.stop, p.adapter, enqueued, false, stream)
 }

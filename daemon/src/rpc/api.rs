@@ -105,6 +105,16 @@ impl RlvrApiServer for RpcImpl {
         self.services.engine.chat(params).await.map_err(engine_err)
     }
 
+    async fn complete_stream(&self, pending: PendingSubscriptionSink, params: CompleteParams) -> SubscriptionResult {
+        let rx = self.services.engine.complete_stream(params);
+        forward_stream(pending, rx).await
+    }
+
+    async fn generate_stream(&self, pending: PendingSubscriptionSink, params: GenerateParams) -> SubscriptionResult {
+        let rx = self.services.engine.chat_stream(params);
+        forward_stream(pending, rx).await
+    }
+
     async fn metrics_history(&self, from: Option<u64>, to: Option<u64>, limit: Option<usize>) -> RpcResult<Vec<MetricsRecord>> {
         let history = self.services.history.clone();
         let limit = limit.unwrap_or(HISTORY_LIMIT).min(HISTORY_LIMIT);
@@ -186,4 +196,27 @@ impl RlvrApiServer for RpcImpl {
         }
         Ok(())
     }
+}
+
+/// Accept a streaming subscription and forward the engine's chunks until `Done`.
+async fn forward_stream(
+    pending: PendingSubscriptionSink,
+    rx: Result<tokio::sync::mpsc::Receiver<StreamChunk>, crate::engine::EngineError>,
+) -> SubscriptionResult {
+    let mut rx = match rx {
+        Ok(rx) => rx,
+        Err(e) => {
+            pending.reject(engine_err(e)).await;
+            return Ok(());
+        }
+    };
+    let sink = pending.accept().await?;
+    while let Some(chunk) = rx.recv().await {
+        let last = !matches!(chunk, StreamChunk::Delta { .. });
+        let msg = SubscriptionMessage::from(serde_json::value::to_raw_value(&chunk)?);
+        if sink.send(msg).await.is_err() || last {
+            break;
+        }
+    }
+    Ok(())
 }

@@ -89,6 +89,9 @@ enum Cmd {
         /// serving (default), latest or base.
         #[arg(long, default_value = "serving")]
         adapter: String,
+        /// Print the text as it is generated.
+        #[arg(long)]
+        stream: bool,
     },
     /// Plots (SVG) and a Markdown summary of the metrics history.
     Report {
@@ -192,14 +195,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             train::run(&ctx, train::Control::Set(rlvr_client::TrainSet { lr, tests_weight, ruff_weight, group_size })).await
         }
         Cmd::Watch { count } => watch::run(&ctx, token.as_deref(), count).await,
-        Cmd::Complete { prefix, suffix, max_tokens, temperature, stop, adapter } => {
+        Cmd::Complete { prefix, suffix, max_tokens, temperature, stop, adapter, stream } => {
             let adapter = match adapter.as_str() {
                 "serving" => rlvr_client::AdapterChoice::Serving,
                 "latest" => rlvr_client::AdapterChoice::Latest,
                 "base" => rlvr_client::AdapterChoice::Base,
                 other => return Err(format!("--adapter {other}: expected serving, latest or base")),
             };
-            complete::run(&ctx, complete::CompleteArgs { prefix, suffix, max_tokens, temperature, stop, adapter }).await
+            complete::run(&ctx, complete::CompleteArgs { prefix, suffix, max_tokens, temperature, stop, adapter, stream }, token.as_deref()).await
         }
         Cmd::Report { out, from_file } => report::run(&ctx, out, from_file).await,
         Cmd::Adapters => adapters::adapters(&ctx).await,
