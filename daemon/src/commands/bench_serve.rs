@@ -8,18 +8,13 @@ use rlvr_client::client::Connection;
 use rlvr_client::CompleteParams;
 use serde_json::json;
 
+use crate::eval::diagnostics::percentile;
+
 pub struct BenchServeOpts {
     pub url: String,
     pub requests: usize,
     pub concurrency: usize,
     pub max_tokens: usize,
-}
-
-fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
 pub fn run(o: &BenchServeOpts) -> anyhow::Result<()> {
