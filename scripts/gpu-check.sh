@@ -16,4 +16,4 @@ SYN=tests/fixtures/smollm2-135m-config.json
 echo "== parity"; timeout 180 /tmp/rlvrd bench parity --synthetic $SYN 2>"$OUT/parity.err" | tee "$OUT/parity.json"
 echo "== generate wgpu"; timeout 200 /tmp/rlvrd bench generate --synthetic $SYN --backend wgpu --repeats 3 2>"$OUT/gen-wgpu.err" | tee "$OUT/gen-wgpu.json"
 echo "== generate cpu"; timeout 120 /tmp/rlvrd bench generate --synthetic $SYN --backend cpu --repeats 1 2>"$OUT/gen-cpu.err" | tee "$OUT/gen-cpu.json"
-tail -3 "$OUT"/*.err
+for f in "$OUT"/*.err; do tail -n 3 "$f"; done
