@@ -151,7 +151,7 @@ impl Training {
             return Outcome::Waiting;
         }
         match std::mem::replace(&mut self.phase, Phase::Idle) {
-            Phase::Idle => self.begin_step(m, store),
+            Phase::Idle => self.begin_step(store),
             Phase::Rollout { tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started } => {
                 self.rollout_unit(m, store, verifier, rt, tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started)
             }
@@ -181,7 +181,7 @@ impl Training {
         }
     }
 
-    fn begin_step(&mut self, m: &LoadedModel, store: &TaskStore) -> Outcome {
+    fn begin_step(&mut self, store: &TaskStore) -> Outcome {
         let weights = store.sampling_weights(Split::Train);
         if weights.is_empty() {
             self.state = TrainState::Paused;
@@ -200,7 +200,6 @@ impl Training {
         if tasks.is_empty() {
             return Outcome::Progress;
         }
-        let _ = m;
         self.tasks_seen += tasks.len() as u64;
         let n = tasks.len();
         self.phase = Phase::Rollout {

@@ -108,7 +108,6 @@ pub fn group_token_logprobs(
             mask[i * max_len + j] = 1.0;
         }
     }
-    let vocab = first.dims()[2];
     let first = first.repeat_dim(0, rows); // [rows, 1, vocab]: predicts token 0
     let logits = if max_len > 1 {
         let inp = Tensor::<2, Int>::from_data(TensorData::new(ids.clone(), [rows, max_len]), device).narrow(1, 0, max_len - 1);
@@ -121,6 +120,5 @@ pub fn group_token_logprobs(
     let lse = (logits.clone() - max.clone()).exp().sum_dim(2).log() + max;
     let targets = Tensor::<3, Int>::from_data(TensorData::new(ids, [rows, max_len, 1]), device);
     let picked = logits.gather(2, targets);
-    let _ = vocab;
     ((picked - lse).squeeze_dim::<2>(2), mask)
 }
