@@ -22,6 +22,6 @@ done
 echo
 echo "rlvrd is running (pid $DAEMON, log above). In another terminal try:"
 echo "  $BIN/rlvrctl complete --prefix 'def is_prime(n):'      $BIN/rlvrctl tasks      $BIN/rlvrctl report"
-echo "Following training (first step after ~2-3 minutes on 2 CPU cores); Ctrl-C to stop."
+echo "Following training (first step after ~1-2 minutes on 2 CPU cores); Ctrl-C to stop."
 "$BIN/rlvrctl" watch || true
 wait $DAEMON
