@@ -125,8 +125,8 @@ pub async fn start_engine(
     let state_dir = config.state_dir();
     let history = Arc::new(history::History::open(&state_dir)?);
     let checkpoints = Arc::new(checkpoint::CheckpointStore::open(state_dir.join("checkpoints"), config.checkpoints.keep_last)?);
+    // `open` reads the whole tree once (blocking, but only at start-up).
     let store = tasks::TaskStore::open(&config.tasks);
-    store.reload_all();
     tracing::info!(root = %config.tasks.dir.display(), tasks = store.len(), errors = store.errors().len(), "task tree loaded");
     if config.tasks.watch {
         let (s, c) = (store.clone(), shutdown.child_token());
