@@ -5,6 +5,7 @@
 //! - [`client`]: a typed connection (HTTP or WebSocket) that adds the bearer token.
 //! - [`errors`]: the stable JSON-RPC error codes the daemon answers with.
 //! - [`metrics`]: the metrics history records; [`report`]: plots and a summary from them.
+//! - [`units`]: human-readable durations shared by the CLI and the report.
 //!
 //! The `rlvrctl` binary (one file per subcommand under `src/bin/rlvrctl/`) is built on these.
 
@@ -13,6 +14,7 @@ pub mod client;
 pub mod errors;
 pub mod metrics;
 pub mod report;
+pub mod units;
 
 pub use api::*;
 pub use client::{Connection, ConnectError};

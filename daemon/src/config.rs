@@ -156,7 +156,9 @@ pub struct LoraConfig {
     pub rank: usize,
     /// Scale numerator: delta W = B A * alpha / r.
     pub alpha: f64,
-    /// Dropout on the adapter input during training.
+    /// Dropout on the adapter input in the policy forward of an update (PEFT's
+    /// lora_dropout); generation, evaluation and the old/reference log-probs never drop.
+    /// The prompt shared by a group is scored once, so its masks are shared too.
     pub dropout: f64,
     /// Which projections get an adapter.
     pub targets: Vec<String>,

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::data::{completions, pass_at_k_keys, top_keys, RunData, COMPARED, PASS, SEVERITIES};
 use super::PlotLink;
 use crate::metrics::EvalRecord;
+use crate::units::human_duration;
 
 /// Rows in the "last steps" table.
 const LAST_STEPS: usize = 10;
@@ -44,7 +45,7 @@ fn overview(md: &mut String, d: &RunData<'_>) {
         _ => row(md, "trainer steps", &["none recorded".to_string()]),
     }
     if let Some((lo, hi)) = d.time_span() {
-        row(md, "time span", &[format!("{} → {} UTC ({})", utc(lo), utc(hi), duration(hi - lo))]);
+        row(md, "time span", &[format!("{} → {} UTC ({})", utc(lo), utc(hi), human_duration(hi - lo))]);
     }
     let n_evals: usize = d.evals.values().map(Vec::len).sum();
     let names: Vec<String> = d.evals.keys().map(|a| format!("`{}`", cell(a))).collect();
@@ -211,19 +212,6 @@ fn utc(t: f64) -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02}", rem / 3600, (rem / 60) % 60)
-}
-
-/// `1h 02m`, `5m 03s` or `42s`.
-fn duration(secs: f64) -> String {
-    let s = secs.max(0.0) as u64;
-    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
-    if h > 0 {
-        format!("{h}h {m:02}m")
-    } else if m > 0 {
-        format!("{m}m {s:02}s")
-    } else {
-        format!("{s}s")
-    }
 }
 
 #[cfg(test)]

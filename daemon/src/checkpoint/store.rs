@@ -107,7 +107,7 @@ impl CheckpointStore {
         let adapter = tmp.join(ADAPTER_DIR);
         // Dropout only matters to whoever trains the exported adapter further with
         // PEFT; the daemon's own runs take it from their config.
-        lora::save_peft(model, spec, 0.0, base_model, &adapter)?;
+        lora::save_peft(model, spec, base_model, &adapter)?;
         fsio::sync_dir_tree(&adapter)?;
         test_pause();
         let opt_path = tmp.join(OPTIMIZER);

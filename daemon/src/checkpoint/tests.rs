@@ -47,7 +47,7 @@ struct Run {
 }
 
 fn run(base: &Transformer, seed: u64, step: u64, metric: Option<f64>) -> Run {
-    let spec = LoraSpec { rank: 4, alpha: 8.0, targets: vec!["down_proj".into(), "q_proj".into(), "v_proj".into()] };
+    let spec = LoraSpec { rank: 4, alpha: 8.0, dropout: 0.0, targets: vec!["down_proj".into(), "q_proj".into(), "v_proj".into()] };
     let mut rng = Rng::new(seed);
     let model = lora::attach(base.clone(), &spec, seed, &Device::flex());
     let values =

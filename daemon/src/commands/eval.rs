@@ -29,7 +29,7 @@ pub fn run(cfg: &Config, o: &EvalOpts) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let verifier = rt.block_on(Verifier::new(&cfg.sandbox, &cfg.reward))?;
     let tasks = cfg.eval.tasks().map_err(anyhow::Error::msg)?;
-    let mut opts = cfg.eval.options();
+    let mut opts = cfg.eval.clone();
     if let Some(l) = o.limit {
         opts.limit = l;
     }

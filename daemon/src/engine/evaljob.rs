@@ -65,14 +65,14 @@ impl Engine {
     /// Evaluate the next task of the front job; finish it when done.
     pub(crate) fn eval_unit(&mut self) {
         let Some(mut job) = self.evals.pop_front() else { return };
-        let opts = self.deps.cfg.eval.options();
+        let opts = &self.deps.cfg.eval;
         let Ok(verifier) = self.deps.verifier.clone() else {
             tracing::error!("evaluation dropped: the verifier is unavailable");
             return;
         };
         if job.next < job.tasks.len() {
             let one = &job.tasks[job.next..job.next + 1];
-            match evaluate(&self.model, &job.target, &verifier, one, &opts, &self.deps.rt) {
+            match evaluate(&self.model, &job.target, &verifier, one, opts, &self.deps.rt) {
                 Ok(report) => job.results.extend(report.tasks),
                 Err(e) => tracing::warn!(task = %one[0].id, error = %e, "evaluation of a task failed; skipped"),
             }
@@ -82,7 +82,7 @@ impl Engine {
             self.evals.push_front(job);
             return;
         }
-        let report = summarise(&job.target, job.results, &opts, job.started.elapsed().as_secs_f64());
+        let report = summarise(&job.target, job.results, opts, job.started.elapsed().as_secs_f64());
         self.finish_eval(report.record, job.gate);
     }
 

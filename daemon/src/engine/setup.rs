@@ -25,7 +25,7 @@ pub fn config_hash(cfg: &Config) -> String {
 }
 
 pub fn spec_of(cfg: &Config) -> LoraSpec {
-    LoraSpec { rank: cfg.lora.rank, alpha: cfg.lora.alpha, targets: cfg.lora.targets.clone() }
+    LoraSpec { rank: cfg.lora.rank, alpha: cfg.lora.alpha, dropout: cfg.lora.dropout, targets: cfg.lora.targets.clone() }
 }
 
 /// Load everything; on failure hand the deps back with the reason.

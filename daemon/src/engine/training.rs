@@ -138,11 +138,7 @@ impl Training {
     /// Reward of one verdict with the current (run-time adjustable) weights.
     fn reward(&self, v: &Verdict) -> f64 {
         let r = &v.reward;
-        match self.reward_kind {
-            RewardKind::Tests => r.tests + r.penalty,
-            RewardKind::Ruff => r.ruff + r.penalty,
-            RewardKind::Combined => self.tests_weight * r.tests + self.ruff_weight * r.ruff + r.penalty,
-        }
+        crate::reward::rewards::mix(self.reward_kind, self.tests_weight, self.ruff_weight, r.tests, r.ruff) + r.penalty
     }
 
     /// Advance by one unit of work.

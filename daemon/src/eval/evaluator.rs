@@ -18,32 +18,13 @@ use tokio::task::JoinHandle;
 
 use super::diagnostics::{top_codes, Diagnostics, Sample};
 use super::passk::mean_pass_at_k;
-use super::prompt::PromptConfig;
+use super::EvalConfig;
 use super::task::EvalTask;
 use crate::model::generate::{FinishReason, GenerateError, GenerateRequest};
 use crate::model::sampling::SamplingParams;
 use crate::model::tokenizer::TokenizerError;
 use crate::model::{LoadedModel, ModelError};
 use crate::reward::{Verdict, Verifier, VerifierError};
-
-/// How to evaluate (see `EvalConfig` for the meaning of each field).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EvalOptions {
-    pub max_new_tokens: usize,
-    pub samples: usize,
-    pub ks: Vec<usize>,
-    pub temperature: f64,
-    pub top_p: f64,
-    pub seed: u64,
-    pub limit: usize,
-    pub prompt: PromptConfig,
-}
-
-impl Default for EvalOptions {
-    fn default() -> Self {
-        super::EvalConfig::default().options()
-    }
-}
 
 /// What is evaluated: the base model or the attached adapter, and how to label it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,7 +96,7 @@ struct Pending {
 
 /// Evaluate `target` on `tasks` (the first `opts.limit`, if set). See the module doc
 /// for the threading contract.
-pub fn evaluate(model: &LoadedModel, target: &Target, verifier: &Verifier, tasks: &[EvalTask], opts: &EvalOptions, rt: &Handle) -> Result<EvalReport, EvalError> {
+pub fn evaluate(model: &LoadedModel, target: &Target, verifier: &Verifier, tasks: &[EvalTask], opts: &EvalConfig, rt: &Handle) -> Result<EvalReport, EvalError> {
     let started = Instant::now();
     let tasks = if opts.limit > 0 { &tasks[..tasks.len().min(opts.limit)] } else { tasks };
     if tasks.is_empty() {
@@ -146,7 +127,7 @@ pub fn evaluate(model: &LoadedModel, target: &Target, verifier: &Verifier, tasks
 type Generated = (Vec<(String, usize, bool)>, usize);
 
 /// The greedy completion and the samples of one task.
-fn generate_task(model: &LoadedModel, target: &Target, task: &EvalTask, opts: &EvalOptions) -> Result<Generated, EvalError> {
+fn generate_task(model: &LoadedModel, target: &Target, task: &EvalTask, opts: &EvalConfig) -> Result<Generated, EvalError> {
     let prompt = opts.prompt.render(model, task).map_err(|source| EvalError::Prompt { task: task.id.clone(), source })?;
     let ids = model.tokenizer.encode(&prompt, true).map_err(|source| EvalError::Tokenize { task: task.id.clone(), source })?;
     let mut req = GenerateRequest {
@@ -180,7 +161,7 @@ fn task_result(task: &EvalTask, prompt_tokens: usize, completions: Vec<(String, 
 }
 
 /// The record of an evaluation from its per-task results.
-pub fn summarise(target: &Target, tasks: Vec<TaskResult>, opts: &EvalOptions, seconds: f64) -> EvalReport {
+pub fn summarise(target: &Target, tasks: Vec<TaskResult>, opts: &EvalConfig, seconds: f64) -> EvalReport {
     let samples: Vec<Sample> =
         tasks.iter().map(|t| Sample { tokens: t.tokens, text: &t.text, truncated: t.truncated, verdict: &t.verdict }).collect();
     let diagnostics = Diagnostics::from_samples(&samples);

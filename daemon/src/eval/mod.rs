@@ -26,15 +26,14 @@ mod tests;
 use serde::{Deserialize, Serialize};
 
 pub use diagnostics::{Diagnostics, Sample, WindowDiagnostics};
-pub use evaluator::{evaluate, summarise, EvalError, EvalOptions, EvalReport, Target, TaskResult};
+pub use evaluator::{evaluate, summarise, EvalError, EvalReport, Target, TaskResult};
 pub use gate::{decide, GateConfig, GateDecision, GateNumbers};
 pub use passk::{mean_pass_at_k, pass_at_k};
 pub use prompt::{AssertsShown, PromptConfig};
 pub use task::{eval_split, mbpp_range, EvalTask};
 
 /// `[eval]`: what an evaluation runs on and how. The task selection (`mbpp_ids`) is
-/// applied by the caller with [`mbpp_range`] or [`eval_split`]; [`EvalConfig::options`]
-/// gives the evaluator the rest.
+/// applied by the caller with [`mbpp_range`] or [`eval_split`] (`limit` by the evaluator).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EvalConfig {
@@ -93,19 +92,5 @@ impl EvalConfig {
             return Err(format!("no eval tasks with ids {:?} in {}", self.mbpp_ids, self.file.display()));
         }
         Ok(tasks)
-    }
-
-    /// The evaluator's options for this config.
-    pub fn options(&self) -> EvalOptions {
-        EvalOptions {
-            max_new_tokens: self.max_new_tokens,
-            samples: self.samples,
-            ks: self.ks.clone(),
-            temperature: self.temperature,
-            top_p: self.top_p,
-            seed: self.seed,
-            limit: self.limit,
-            prompt: self.prompt.clone(),
-        }
     }
 }

@@ -6,7 +6,7 @@ use burn::tensor::activation::softmax;
 use burn::tensor::{Tensor, TensorData};
 
 use super::cache::LayerCache;
-use super::layers::{Proj, RmsNorm};
+use super::layers::{AdapterUse, Proj, RmsNorm};
 use super::rope::Rope;
 
 #[derive(Module, Debug)]
@@ -27,7 +27,7 @@ impl Attention {
     /// x [batch, seq, hidden] at positions `pos0..pos0+seq` -> [batch, seq, hidden].
     /// Sequences are right-padded when lengths differ: causal masking alone keeps
     /// real tokens from seeing padding.
-    pub fn forward(&self, x: Tensor<3>, rope: &Rope, pos0: usize, cache: Option<&mut LayerCache>, adapter: bool) -> Tensor<3> {
+    pub fn forward(&self, x: Tensor<3>, rope: &Rope, pos0: usize, cache: Option<&mut LayerCache>, adapter: AdapterUse) -> Tensor<3> {
         let [b, t, _] = x.dims();
         let (nh, nkv, hd) = (self.n_heads, self.n_kv_heads, self.head_dim);
         let heads = |y: Tensor<3>, n: usize| y.reshape([b, t, n, hd]);

@@ -5,7 +5,7 @@ use burn::tensor::Tensor;
 
 use super::attention::Attention;
 use super::cache::LayerCache;
-use super::layers::RmsNorm;
+use super::layers::{AdapterUse, RmsNorm};
 use super::mlp::Mlp;
 use super::rope::Rope;
 
@@ -19,7 +19,7 @@ pub struct Block {
 
 impl Block {
     /// [batch, seq, hidden] -> [batch, seq, hidden]
-    pub fn forward(&self, x: Tensor<3>, rope: &Rope, pos0: usize, cache: Option<&mut LayerCache>, adapter: bool) -> Tensor<3> {
+    pub fn forward(&self, x: Tensor<3>, rope: &Rope, pos0: usize, cache: Option<&mut LayerCache>, adapter: AdapterUse) -> Tensor<3> {
         let h = x.clone() + self.attn.forward(self.attn_norm.forward(x), rope, pos0, cache, adapter);
         h.clone() + self.mlp.forward(self.mlp_norm.forward(h), adapter)
     }

@@ -2,7 +2,7 @@
 //! adapter (the only trainable parameters of the model).
 
 use burn::module::{Module, Param};
-use burn::tensor::Tensor;
+use burn::tensor::{Distribution, Tensor};
 
 /// Root-mean-square norm: `x / sqrt(mean(x^2) + eps) * weight`.
 #[derive(Module, Debug)]
@@ -37,6 +37,29 @@ pub struct Lora {
     pub scale: f64,
 }
 
+/// How a forward pass uses the attached LoRA adapters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AdapterUse {
+    /// The base model, even when adapters are attached (the KL reference policy).
+    Off,
+    /// Adapters on, deterministic: generation, evaluation, serving.
+    On,
+    /// Adapters on with PEFT's `lora_dropout` on each adapter's input: the trainer's
+    /// policy forward. Masks come from the device RNG, which the trainer seeds per
+    /// micro-batch so a resumed run draws the same masks.
+    Train { dropout: f64 },
+}
+
+impl From<bool> for AdapterUse {
+    fn from(on: bool) -> Self {
+        if on {
+            AdapterUse::On
+        } else {
+            AdapterUse::Off
+        }
+    }
+}
+
 /// A linear map without bias, `x W^T` with W [out, in] (the checkpoint layout), plus
 /// an optional adapter.
 ///
@@ -60,17 +83,28 @@ impl Proj {
         Self { weight: Param::from_tensor(weight).set_require_grad(false), lora: None }
     }
 
-    /// [batch, seq, in] -> [batch, seq, out]. `adapter = false` is the base model
-    /// (the KL reference policy) even when an adapter is attached.
-    pub fn forward(&self, x: Tensor<3>, adapter: bool) -> Tensor<3> {
+    /// [batch, seq, in] -> [batch, seq, out], with the adapter used as `adapter` says.
+    pub fn forward(&self, x: Tensor<3>, adapter: AdapterUse) -> Tensor<3> {
         let [b, t, d_in] = x.dims();
         let x2 = x.reshape([b * t, d_in]);
         let w = self.weight.val();
         let d_out = w.dims()[0];
         let mut y = matmul_wt(x2.clone(), w);
-        if let (true, Some(l)) = (adapter, &self.lora) {
-            // (x A) B costs r(in + out) per token instead of building the dense delta.
-            y = y + x2.matmul(l.a.val()).matmul(l.b.val()).mul_scalar(l.scale);
+        if let Some(l) = &self.lora {
+            let input = match adapter {
+                AdapterUse::Off => None,
+                AdapterUse::Train { dropout } if dropout > 0.0 => {
+                    // Inverted dropout: keep with probability 1 - p, scale kept values by
+                    // 1 / (1 - p) so the expected input equals the deterministic one.
+                    let keep = Tensor::<2>::random([b * t, d_in], Distribution::Bernoulli(1.0 - dropout), &x2.device());
+                    Some(x2 * keep.div_scalar(1.0 - dropout))
+                }
+                AdapterUse::On | AdapterUse::Train { .. } => Some(x2),
+            };
+            if let Some(x2) = input {
+                // (x A) B costs r(in + out) per token instead of building the dense delta.
+                y = y + x2.matmul(l.a.val()).matmul(l.b.val()).mul_scalar(l.scale);
+            }
         }
         y.reshape([b, t, d_out])
     }

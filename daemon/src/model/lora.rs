@@ -29,6 +29,10 @@ pub enum LoraError {
 pub struct LoraSpec {
     pub rank: usize,
     pub alpha: f64,
+    /// PEFT's lora_dropout: dropout on each adapter's input in the trainer's policy
+    /// forward (never in generation, evaluation or the reference policy).
+    #[serde(default)]
+    pub dropout: f64,
     /// HF names: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj.
     pub targets: Vec<String>,
 }
@@ -195,7 +199,7 @@ fn transpose(data: &[f32], rows: usize, cols: usize) -> Vec<f32> {
 
 /// Write the adapters in PEFT layout into `dir` (created). PEFT stores A as [r, in]
 /// and B as [out, r]; burn keeps the transposes.
-pub fn save_peft(m: &Transformer, spec: &LoraSpec, dropout: f64, base: &str, dir: &Path) -> Result<(), LoraError> {
+pub fn save_peft(m: &Transformer, spec: &LoraSpec, base: &str, dir: &Path) -> Result<(), LoraError> {
     let io = |source| LoraError::Io { path: dir.into(), source };
     std::fs::create_dir_all(dir).map_err(io)?;
     let mut tensors: Vec<(String, Vec<u8>, Vec<usize>)> = Vec::new();
@@ -221,7 +225,7 @@ pub fn save_peft(m: &Transformer, spec: &LoraSpec, dropout: f64, base: &str, dir
         task_type: "CAUSAL_LM".into(),
         r: spec.rank,
         lora_alpha: spec.alpha,
-        lora_dropout: dropout,
+        lora_dropout: spec.dropout,
         target_modules: targets,
         base_model_name_or_path: Some(base.into()),
         bias: Some("none".into()),
@@ -249,7 +253,7 @@ pub fn load_peft(m: Transformer, dir: &Path, device: &Device) -> Result<(Transfo
     if cfg.use_rslora || cfg.fan_in_fan_out {
         return Err(invalid("use_rslora / fan_in_fan_out adapters are not supported".into()));
     }
-    let spec = LoraSpec { rank: cfg.r, alpha: cfg.lora_alpha, targets: cfg.target_modules.clone() };
+    let spec = LoraSpec { rank: cfg.r, alpha: cfg.lora_alpha, dropout: cfg.lora_dropout, targets: cfg.target_modules.clone() };
     let st_path = dir.join("adapter_model.safetensors");
     let bytes = std::fs::read(&st_path).map_err(|source| LoraError::Io { path: st_path.clone(), source })?;
     let st = safetensors::SafeTensors::deserialize(&bytes)

@@ -4,7 +4,7 @@ use burn::module::Module;
 use burn::tensor::activation::silu;
 use burn::tensor::Tensor;
 
-use super::layers::Proj;
+use super::layers::{AdapterUse, Proj};
 
 #[derive(Module, Debug)]
 pub struct Mlp {
@@ -15,7 +15,7 @@ pub struct Mlp {
 
 impl Mlp {
     /// [batch, seq, hidden] -> [batch, seq, hidden]
-    pub fn forward(&self, x: Tensor<3>, adapter: bool) -> Tensor<3> {
+    pub fn forward(&self, x: Tensor<3>, adapter: AdapterUse) -> Tensor<3> {
         let g = silu(self.gate.forward(x.clone(), adapter));
         self.down.forward(g * self.up.forward(x, adapter), adapter)
     }

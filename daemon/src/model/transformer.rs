@@ -5,7 +5,7 @@ use burn::tensor::{Int, Tensor};
 
 use super::block::Block;
 use super::cache::KvCache;
-use super::layers::{matmul_wt, RmsNorm};
+use super::layers::{matmul_wt, AdapterUse, RmsNorm};
 use super::rope::Rope;
 
 #[derive(Module, Debug)]
@@ -31,8 +31,10 @@ pub enum Logits {
 }
 
 impl Transformer {
-    /// ids [batch, seq] at positions `pos0..` -> logits per `which`.
-    pub fn forward(&self, ids: Tensor<2, Int>, rope: &Rope, mut cache: Option<&mut KvCache>, adapter: bool, which: Logits) -> Tensor<3> {
+    /// ids [batch, seq] at positions `pos0..` -> logits per `which`. `adapter`: a bool
+    /// (adapters on / off) or an [`AdapterUse`].
+    pub fn forward(&self, ids: Tensor<2, Int>, rope: &Rope, mut cache: Option<&mut KvCache>, adapter: impl Into<AdapterUse>, which: Logits) -> Tensor<3> {
+        let adapter = adapter.into();
         let [b, t] = ids.dims();
         let pos0 = cache.as_ref().map(|c| c.len).unwrap_or(0);
         let embed = self.embed.val();

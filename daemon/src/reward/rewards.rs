@@ -81,6 +81,16 @@ pub fn ruff_reward(lint: Option<&SeverityProfile>) -> f64 {
     lint.map_or(0.0, |p| 1.0 - (ruff_weighted(p) / RUFF_CAP).min(1.0))
 }
 
+/// The components mixed as `kind` says, before penalties. The trainer mixes a verdict's
+/// components again with this when `train_set` changes the weights at run time.
+pub fn mix(kind: RewardKind, tests_weight: f64, ruff_weight: f64, tests: f64, ruff: f64) -> f64 {
+    match kind {
+        RewardKind::Tests => tests,
+        RewardKind::Ruff => ruff,
+        RewardKind::Combined => tests_weight * tests + ruff_weight * ruff,
+    }
+}
+
 /// Compute the configured reward.
 pub fn compute(cfg: &RewardConfig, inp: &RewardInput<'_>) -> RewardBreakdown {
     let tests = tests_reward(cfg.partial_credit, inp.outcome, inp.passed, inp.total);
@@ -90,11 +100,7 @@ pub fn compute(cfg: &RewardConfig, inp: &RewardInput<'_>) -> RewardBreakdown {
     let timeout_penalty = when(*inp.outcome == Outcome::Timeout, cfg.timeout_penalty);
     let overlong_penalty = when(inp.truncated, cfg.overlong_penalty);
     let penalty = syntax_error_penalty + timeout_penalty + overlong_penalty;
-    let base = match cfg.kind {
-        RewardKind::Tests => tests,
-        RewardKind::Ruff => ruff,
-        RewardKind::Combined => cfg.tests_weight * tests + cfg.ruff_weight * ruff,
-    };
+    let base = mix(cfg.kind, cfg.tests_weight, cfg.ruff_weight, tests, ruff);
     RewardBreakdown {
         kind: cfg.kind,
         total: base + penalty,

@@ -4,6 +4,7 @@
 
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
+use crate::model::layers::AdapterUse;
 use crate::model::rope::Rope;
 use crate::model::transformer::{Logits, Transformer};
 
@@ -56,7 +57,7 @@ impl ScoreBatch {
 
 /// log pi(token) at every window position, [rows, window] (garbage where mask = 0).
 /// Differentiable with respect to the adapter when `model` is in training mode.
-pub fn token_logprobs(model: &Transformer, rope: &Rope, batch: &ScoreBatch, temperature: f32, adapter: bool, device: &Device) -> (Tensor<2>, Layout) {
+pub fn token_logprobs(model: &Transformer, rope: &Rope, batch: &ScoreBatch, temperature: f32, adapter: impl Into<AdapterUse>, device: &Device) -> (Tensor<2>, Layout) {
     let (ids, total, layout) = batch.layout();
     let rows = batch.rows();
     let ids_t = Tensor::<2, Int>::from_data(TensorData::new(ids.clone(), [rows, total]), device);
@@ -88,9 +89,10 @@ pub fn group_token_logprobs(
     prompt: &[u32],
     completions: &[Vec<u32>],
     temperature: f32,
-    adapter: bool,
+    adapter: impl Into<AdapterUse>,
     device: &Device,
 ) -> (Tensor<2>, Vec<f32>) {
+    let adapter = adapter.into();
     let rows = completions.len();
     let max_len = completions.iter().map(|c| c.len()).max().unwrap_or(1).max(1);
     let p = prompt.len();

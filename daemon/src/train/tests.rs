@@ -53,7 +53,7 @@ fn max_diff(a: &[f32], b: &[f32]) -> f32 {
 #[test]
 fn adapter_is_identity_at_init_and_survives_peft_round_trip() {
     let (_, base, rope) = tiny("tiny-llama");
-    let spec = LoraSpec { rank: 4, alpha: 8.0, targets: all_targets() };
+    let spec = LoraSpec { rank: 4, alpha: 8.0, dropout: 0.0, targets: all_targets() };
     let ids: Vec<i64> = (3..19).collect();
     let before = logits(&base, &rope, &ids, false);
     let m = lora::attach(base, &spec, 1, &Device::flex());
@@ -63,12 +63,43 @@ fn adapter_is_identity_at_init_and_survives_peft_round_trip() {
     assert!(max_diff(&before, &adapted) > 1e-3, "a non-zero adapter changes the logits");
     assert_eq!(max_diff(&before, &logits(&m, &rope, &ids, false)), 0.0, "adapter off = base model");
     let dir = tempfile::tempdir().unwrap();
-    lora::save_peft(&m, &spec, 0.0, "tiny-llama", dir.path()).unwrap();
+    lora::save_peft(&m, &spec, "tiny-llama", dir.path()).unwrap();
     let (reloaded, spec2) = lora::load_peft(lora::detach_all(m.clone()), dir.path(), &Device::flex()).unwrap();
     assert_eq!(spec2.rank, 4);
     assert!(max_diff(&adapted, &logits(&reloaded, &rope, &ids, true)) <= 1e-5);
     let merged = lora::merge(m);
     assert!(max_diff(&adapted, &logits(&merged, &rope, &ids, false)) <= 1e-4, "merged weights equal base + adapter");
+}
+
+#[test]
+fn lora_dropout_applies_only_to_the_training_forward() {
+    use crate::model::layers::AdapterUse;
+    let (_, base, rope) = tiny("tiny-llama");
+    let d = Device::flex();
+    let spec = LoraSpec { rank: 4, alpha: 8.0, dropout: 0.5, targets: all_targets() };
+    let ids: Vec<i64> = (3..19).collect();
+    let plain = logits(&base, &rope, &ids, false);
+    let m = randomize_b(lora::attach(base, &spec, 1, &d), 5);
+    let run = |seed: u64, adapter: AdapterUse| -> Vec<f32> {
+        d.seed(seed);
+        let t = Tensor::from_data(TensorData::new(ids.clone(), [1, ids.len()]), &d);
+        m.forward(t, &rope, None, adapter, Logits::All).into_data().try_to_vec().unwrap()
+    };
+    let on = logits(&m, &rope, &ids, true);
+    assert_eq!(max_diff(&on, &run(1, AdapterUse::Train { dropout: 0.0 })), 0.0, "dropout 0 = adapter on");
+    let (a, again, other) = (run(7, AdapterUse::Train { dropout: 0.5 }), run(7, AdapterUse::Train { dropout: 0.5 }), run(8, AdapterUse::Train { dropout: 0.5 }));
+    assert_eq!(max_diff(&a, &again), 0.0, "same seed, same masks");
+    assert!(max_diff(&a, &other) > 1e-4, "another seed draws other masks");
+    assert!(max_diff(&a, &on) > 1e-4, "dropout changes the training forward");
+    assert_eq!(max_diff(&on, &logits(&m, &rope, &ids, true)), 0.0, "generation stays deterministic");
+    assert_eq!(max_diff(&plain, &run(9, AdapterUse::Off)), 0.0, "the reference policy has no adapter at all");
+    // The PEFT export records the rate and the import reads it back.
+    let dir = tempfile::tempdir().unwrap();
+    lora::save_peft(&m, &spec, "tiny-llama", dir.path()).unwrap();
+    let cfg: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("adapter_config.json")).unwrap()).unwrap();
+    assert_eq!(cfg["lora_dropout"], 0.5);
+    let (_, spec2) = lora::load_peft(lora::detach_all(m.clone()), dir.path(), &d).unwrap();
+    assert_eq!(spec2.dropout, 0.5);
 }
 
 #[test]
@@ -113,7 +144,7 @@ fn loss_of(m: &Transformer, rope: &Rope, batch: &ScoreBatch, old: &[f32], refere
 #[test]
 fn prefix_shared_scoring_equals_full_scoring() {
     let (_, base, rope) = tiny("tiny-llama");
-    let spec = LoraSpec { rank: 2, alpha: 4.0, targets: all_targets() };
+    let spec = LoraSpec { rank: 2, alpha: 4.0, dropout: 0.0, targets: all_targets() };
     let m = randomize_b(lora::attach(base, &spec, 3, &Device::flex()), 4);
     let prompt = vec![5u32, 9, 17, 30];
     let comps = vec![vec![40u32, 41, 42, 43], vec![7, 8], vec![100]];
@@ -137,7 +168,7 @@ fn prefix_shared_scoring_equals_full_scoring() {
 #[test]
 fn gradients_match_finite_differences_and_base_gets_none() {
     let (_, base, rope) = tiny("tiny-llama");
-    let spec = LoraSpec { rank: 2, alpha: 4.0, targets: all_targets() };
+    let spec = LoraSpec { rank: 2, alpha: 4.0, dropout: 0.0, targets: all_targets() };
     let m = randomize_b(lora::attach(base, &spec, 3, &Device::flex()), 4);
     let batch = ScoreBatch {
         prompts: vec![vec![5, 9, 17], vec![5, 9, 17, 30, 2], vec![8, 1]],
@@ -195,7 +226,7 @@ fn gradients_match_finite_differences_and_base_gets_none() {
 
 fn toy_model(seed: u64) -> LoadedModel {
     let (cfg, base, _) = tiny("tiny-llama");
-    let spec = LoraSpec { rank: 8, alpha: 16.0, targets: all_targets() };
+    let spec = LoraSpec { rank: 8, alpha: 16.0, dropout: 0.0, targets: all_targets() };
     let m = lora::attach(base, &spec, seed, &Device::flex());
     let tok = TextTokenizer::synthetic(cfg.vocab_size).unwrap();
     LoadedModel::from_parts(cfg, m, tok, 64, &Device::flex())
@@ -225,7 +256,7 @@ fn learn(kind: LossKind, steps: usize) -> (f64, f64) {
         ..RlConfig::default()
     };
     let n = lora::adapters(&m.model).len() * 2;
-    let spec = LoraSpec { rank: 8, alpha: 16.0, targets: all_targets() };
+    let spec = LoraSpec { rank: 8, alpha: 16.0, dropout: 0.0, targets: all_targets() };
     let mut trainer = Trainer::new(rl, spec, n);
     let prompts: Vec<(String, Vec<u32>)> = (0..4).map(|i| (format!("t{i}"), vec![3 + i as u32, 50, 60 + i as u32])).collect();
     let mut history = Vec::new();
@@ -262,7 +293,7 @@ fn gspo_learns_the_toy_reward() {
 fn zero_variance_groups_contribute_nothing_and_are_counted() {
     let mut m = toy_model(3);
     let n = lora::adapters(&m.model).len() * 2;
-    let spec = LoraSpec { rank: 8, alpha: 16.0, targets: all_targets() };
+    let spec = LoraSpec { rank: 8, alpha: 16.0, dropout: 0.0, targets: all_targets() };
     let mut trainer = Trainer::new(RlConfig { group_size: 4, max_new_tokens: 3, ..RlConfig::default() }, spec, n);
     let prompts = vec![("a".to_string(), vec![3u32, 4]), ("b".to_string(), vec![5u32, 6])];
     let groups = trainer.rollout(&m, &prompts).unwrap();

@@ -14,6 +14,7 @@ use super::losses::{policy_loss, LossInputs, LossParams, LossStats};
 use super::optimizer::{clip_grad_norm, lr_at, AdamW};
 use crate::config::{LossKind, RlConfig};
 use crate::model::generate::{Completion, FinishReason, GenerateError, GenerateRequest};
+use crate::model::layers::AdapterUse;
 use crate::model::lora::{self, LoraSpec};
 use crate::model::sampling::{Rng, SamplingParams};
 use crate::model::LoadedModel;
@@ -206,6 +207,12 @@ impl Trainer {
     fn micro_batch(&self, m: &LoadedModel, job: &mut UpdateJob, lo: usize, hi: usize) {
         let train = m.model.clone().train();
         let device = train.embed.val().device();
+        if self.spec.dropout > 0.0 {
+            // Dropout masks from a seed that is a function of (run seed, step, epoch,
+            // micro-batch): a run resumed from a checkpoint draws the same masks.
+            let key = [self.step, job.epoch as u64, lo as u64];
+            device.seed(key.iter().fold(self.rl.seed ^ 0xD809_0u64, |h, &k| h.rotate_left(17) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+        }
         let chunk = &job.seqs[lo..hi];
         // Runs of consecutive sequences with the same prompt.
         let mut runs: Vec<(usize, usize)> = Vec::new();
@@ -220,7 +227,8 @@ impl Trainer {
             let part = &chunk[a..b];
             let comps: Vec<Vec<u32>> = part.iter().map(|s| s.tokens.clone()).collect();
             let temp = self.rl.temperature as f32;
-            let (new, mask) = group_token_logprobs(&train, &m.rope, &part[0].prompt, &comps, temp, true, &device);
+            let policy = AdapterUse::Train { dropout: self.spec.dropout };
+            let (new, mask) = group_token_logprobs(&train, &m.rope, &part[0].prompt, &comps, temp, policy, &device);
             let rows = part.len();
             let w = new.dims()[1];
             let mut old = vec![0f32; rows * w];

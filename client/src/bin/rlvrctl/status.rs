@@ -1,6 +1,7 @@
 //! `rlvrctl status`.
 
-use crate::output::{describe, human_duration, print_json};
+use crate::output::{describe, print_json};
+use rlvr_client::units::human_duration;
 use crate::Ctx;
 
 pub async fn run(ctx: &Ctx) -> Result<(), String> {

@@ -2,7 +2,8 @@
 
 use rlvr_client::{TrainSet, TrainStatus};
 
-use crate::output::{describe, human_duration, print_json};
+use crate::output::{describe, print_json};
+use rlvr_client::units::human_duration;
 use crate::Ctx;
 
 /// Which control call to make.

@@ -1,5 +1,6 @@
 use super::super::diagnostics::{top_codes, WindowDiagnostics};
-use super::super::evaluator::{summarise, EvalOptions, TaskResult, Target};
+use super::super::evaluator::{summarise, TaskResult, Target};
+use super::super::EvalConfig;
 use super::verifier;
 use crate::model::generate::{Completion, FinishReason};
 use crate::reward::TestProgram;
@@ -47,7 +48,7 @@ async fn fixed_completions_give_the_expected_diagnostics() {
             }
         })
         .collect();
-    let opts = EvalOptions { ks: vec![1, 2, 8], ..EvalOptions::default() };
+    let opts = EvalConfig { ks: vec![1, 2, 8], ..EvalConfig::default() };
     let report = summarise(&Target::adapter("fixed", 7), tasks, &opts, 1.5);
     let r = &report.record;
     assert_eq!((r.adapter.as_str(), r.step, r.tasks), ("fixed", 7, 6));

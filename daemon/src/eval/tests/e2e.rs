@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use burn::tensor::{Device, Tensor, TensorData};
 
-use super::super::evaluator::{evaluate, EvalOptions, EvalReport, Target};
+use super::super::evaluator::{evaluate, EvalReport, Target};
+use super::super::EvalConfig;
 use super::super::gate::{decide, GateConfig};
 use super::super::task::{mbpp_range, EvalTask};
 use crate::commands::verify::{default_mbpp_path, load_mbpp};
@@ -29,8 +30,8 @@ fn mbpp_tasks(ids: &[u32]) -> Vec<EvalTask> {
     ids.iter().map(|id| all.iter().find(|t| t.id == format!("mbpp.jsonl#{id}")).expect("task in the test split").clone()).collect()
 }
 
-fn opts() -> EvalOptions {
-    EvalOptions { max_new_tokens: 96, ..EvalOptions::default() }
+fn opts() -> EvalConfig {
+    EvalConfig { max_new_tokens: 96, ..EvalConfig::default() }
 }
 
 /// Standard normal by Box-Muller.
@@ -78,7 +79,7 @@ fn garbage_adapter_is_not_promoted_and_an_equal_one_is() {
     show(&base);
     assert!(base.record.pass_at_1 >= 0.5, "the fixture tasks are ones the base model solves: {:?}", base.record.per_task);
 
-    let spec = LoraSpec { rank: 8, alpha: 16.0, targets: crate::config::LORA_TARGETS.iter().map(|s| s.to_string()).collect() };
+    let spec = LoraSpec { rank: 8, alpha: 16.0, dropout: 0.0, targets: crate::config::LORA_TARGETS.iter().map(|s| s.to_string()).collect() };
     m.model = lora::attach(m.model.clone(), &spec, 1, &m.device);
     randomize_b(&mut m, 0.5, 42);
     let garbage = evaluate(&m, &Target::adapter("garbage-lora", 1), &verifier, &tasks, &opts(), rt.handle()).unwrap();
