@@ -271,6 +271,31 @@ fn learn(kind: LossKind, steps: usize) -> (f64, f64) {
     (history[0], last)
 }
 
+/// The old log-probs stored at generation must equal what the update's teacher-forced
+/// scoring gives for the same adapter: GSPO clips the per-token mean log ratio at
+/// 3e-4, so a systematic gap between the two paths would clip on-policy sequences.
+#[test]
+fn rollout_logprobs_equal_teacher_forced_scoring() {
+    use super::logprobs::group_token_logprobs;
+    let mut m = toy_model(4);
+    m.model = randomize_b(m.model.clone(), 9);
+    let spec = LoraSpec { rank: 8, alpha: 16.0, dropout: 0.0, targets: all_targets() };
+    let rl = RlConfig { group_size: 4, max_new_tokens: 12, temperature: 0.7, seed: 3, ..RlConfig::default() };
+    let mut trainer = Trainer::new(rl, spec, lora::adapters(&m.model).len() * 2);
+    let groups = trainer.rollout(&m, &[("p".to_string(), vec![3u32, 50, 61, 7])]).unwrap();
+    let comps: Vec<Vec<u32>> = groups[0].completions.iter().map(|c| c.tokens.clone()).collect();
+    let (scored, mask) = group_token_logprobs(&m.model, &m.rope, &groups[0].prompt_ids, &comps, 0.7, true, &m.device);
+    let scored: Vec<f32> = scored.into_data().try_to_vec().unwrap();
+    let w = mask.len() / comps.len();
+    let mut worst = 0f32;
+    for (i, c) in groups[0].completions.iter().enumerate() {
+        let gap: f32 = c.logprobs.iter().enumerate().map(|(j, lp)| scored[i * w + j] - lp).sum::<f32>() / c.logprobs.len().max(1) as f32;
+        worst = worst.max(gap.abs());
+        assert!(c.logprobs.iter().enumerate().all(|(j, lp)| (scored[i * w + j] - lp).abs() < 1e-4), "completion {i}: {:?} vs {:?}", &c.logprobs, &scored[i * w..i * w + c.logprobs.len()]);
+    }
+    assert!(worst < 3e-5, "mean per-token log ratio on policy {worst:e} would move GSPO's ratio");
+}
+
 #[test]
 fn grpo_learns_the_toy_reward() {
     let (first, last) = learn(LossKind::Grpo, 40);
