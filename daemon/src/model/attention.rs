@@ -25,9 +25,9 @@ pub struct Attention {
 
 impl Attention {
     /// x [batch, seq, hidden] at positions `pos0..pos0+seq` -> [batch, seq, hidden].
-    /// Sequences are right-padded when lengths differ: causal masking alone keeps
-    /// real tokens from seeing padding.
-    pub fn forward(&self, x: Tensor<3>, rope: &Rope, pos0: usize, cache: Option<&mut LayerCache>, adapter: AdapterUse) -> Tensor<3> {
+    /// `mask`: additive [batch or 1, 1, rep*seq, keys] from [`attention_mask`] (None:
+    /// every key visible, as in a one-token decode step without padding).
+    pub fn forward(&self, x: Tensor<3>, rope: &Rope, pos0: usize, cache: Option<&mut LayerCache>, mask: Option<&Tensor<4>>, adapter: AdapterUse) -> Tensor<3> {
         let [b, t, _] = x.dims();
         let (nh, nkv, hd) = (self.n_heads, self.n_kv_heads, self.head_dim);
         let heads = |y: Tensor<3>, n: usize| y.reshape([b, t, n, hd]);
@@ -54,9 +54,9 @@ impl Attention {
         let qg = q.reshape([b, nkv, rep * t, hd]);
         let scale = 1.0 / (hd as f64).sqrt();
         let mut scores = qg.matmul(k.swap_dims(2, 3)).mul_scalar(scale); // [b, nkv, rep*t, tk]
-        if t > 1 {
-            let mask = causal_mask(rep, t, tk, pos0, &scores.device());
-            scores = scores + mask;
+        if let Some(mask) = mask {
+            debug_assert_eq!(mask.dims()[3], tk);
+            scores = scores + mask.clone();
         }
         let probs = softmax(scores, 3);
         let out = probs.matmul(v); // [b, nkv, rep*t, hd]
@@ -65,19 +65,28 @@ impl Attention {
     }
 }
 
-/// Additive mask [1, 1, rep*t, tk]: row r*t + i is query position pos0 + i and may
-/// see keys 0..=pos0+i.
-fn causal_mask(rep: usize, t: usize, tk: usize, pos0: usize, device: &burn::tensor::Device) -> Tensor<4> {
-    let mut m = vec![0f32; rep * t * tk];
-    for r in 0..rep {
-        for i in 0..t {
-            let row = &mut m[(r * t + i) * tk..(r * t + i + 1) * tk];
+/// Additive attention mask for a forward of `t` new positions after `pos0` cached
+/// ones, built once per forward and shared by every layer: [rows, 1, rep*t, pos0+t]
+/// with rows = `pad.len()` (1 without padding). Query row r*t + i (head r of a kv
+/// group, position pos0 + i) sees keys pad..=pos0+i of its batch row. None when
+/// nothing needs masking (a one-token step without padding).
+pub fn attention_mask(pad: &[usize], rep: usize, t: usize, pos0: usize, device: &burn::tensor::Device) -> Option<Tensor<4>> {
+    if t == 1 && pad.iter().all(|&p| p == 0) {
+        return None;
+    }
+    let tk = pos0 + t;
+    let rows = pad.len().max(1);
+    let mut m = vec![0f32; rows * rep * t * tk];
+    for (b, block) in m.chunks_mut(rep * t * tk).enumerate() {
+        let first = pad.get(b).copied().unwrap_or(0);
+        for (q, row) in block.chunks_mut(tk).enumerate() {
+            let last = pos0 + q % t;
             for (j, x) in row.iter_mut().enumerate() {
-                if j > pos0 + i {
+                if j < first || j > last {
                     *x = -1e9;
                 }
             }
         }
     }
-    Tensor::from_data(TensorData::new(m, [1, 1, rep * t, tk]), device)
+    Some(Tensor::from_data(TensorData::new(m, [rows, 1, rep * t, tk]), device))
 }

@@ -19,8 +19,8 @@ pub struct Block {
 
 impl Block {
     /// [batch, seq, hidden] -> [batch, seq, hidden]
-    pub fn forward(&self, x: Tensor<3>, rope: &Rope, pos0: usize, cache: Option<&mut LayerCache>, adapter: AdapterUse) -> Tensor<3> {
-        let h = x.clone() + self.attn.forward(self.attn_norm.forward(x), rope, pos0, cache, adapter);
+    pub fn forward(&self, x: Tensor<3>, rope: &Rope, pos0: usize, cache: Option<&mut LayerCache>, mask: Option<&Tensor<4>>, adapter: AdapterUse) -> Tensor<3> {
+        let h = x.clone() + self.attn.forward(self.attn_norm.forward(x), rope, pos0, cache, mask, adapter);
         h.clone() + self.mlp.forward(self.mlp_norm.forward(h), adapter)
     }
 }

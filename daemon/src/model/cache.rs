@@ -31,11 +31,22 @@ impl LayerCache {
 pub struct KvCache {
     pub layers: Vec<LayerCache>,
     pub len: usize,
+    /// Left padding of each batch row (empty: none). Rows with prompts of different
+    /// lengths share one batch by padding on the left: every row then decodes at the
+    /// same position, and RoPE, being relative, gives the real tokens the attention
+    /// they would have unpadded. Padded keys are masked out.
+    pub pad: Vec<usize>,
 }
 
 impl KvCache {
     pub fn new(num_layers: usize) -> Self {
-        Self { layers: vec![LayerCache::default(); num_layers], len: 0 }
+        Self { layers: vec![LayerCache::default(); num_layers], len: 0, pad: Vec::new() }
+    }
+
+    /// A cache for a batch whose row i starts with `pad[i]` padding positions.
+    pub fn with_padding(num_layers: usize, pad: Vec<usize>) -> Self {
+        let pad = if pad.iter().all(|&p| p == 0) { Vec::new() } else { pad };
+        Self { pad, ..Self::new(num_layers) }
     }
 
     /// Repeat a batch-1 cache `n` times along the batch: a group of completions
@@ -45,11 +56,16 @@ impl KvCache {
         KvCache {
             layers: self.layers.iter().map(|l| LayerCache { k: rep(&l.k), v: rep(&l.v) }).collect(),
             len: self.len,
+            pad: (0..n).flat_map(|_| self.pad.iter().copied()).collect(),
         }
     }
 
-    /// Keep only the batch rows in `rows` (finished sequences dropped).
+    /// Keep the batch rows in `rows`, in that order (finished sequences dropped; a row
+    /// listed twice is duplicated, which is how a prompt's prefill feeds its group).
     pub fn select_rows(&mut self, rows: &[usize], device: &burn::tensor::Device) {
+        if !self.pad.is_empty() {
+            self.pad = rows.iter().map(|&r| self.pad[r]).collect();
+        }
         let idx = Tensor::<1, burn::tensor::Int>::from_data(
             burn::tensor::TensorData::new(rows.iter().map(|&r| r as i64).collect::<Vec<_>>(), [rows.len()]),
             device,

@@ -1,6 +1,9 @@
 //! Batched generation with a KV cache: one prefill of the prompt shared by a group of
-//! `n` completions, then decoding of the group together. Returns token ids, per-token
-//! log-probs of the sampled tokens, finish reasons and timings.
+//! `n` completions, then decoding of the group together. Several requests (different
+//! prompts, e.g. eval tasks) can share one batch: their prompts are left-padded to one
+//! length, prefilled together and decoded in lockstep ([`LoadedModel::start_many`]).
+//! Returns token ids, per-token log-probs of the sampled tokens, finish reasons and
+//! timings.
 
 use std::time::Instant;
 
@@ -73,6 +76,9 @@ pub enum GenerateError {
 }
 
 struct Row {
+    /// Index of the request this row belongs to.
+    req: usize,
+    max_new: usize,
     rng: Rng,
     tokens: Vec<u32>,
     logprobs: Vec<f32>,
@@ -83,13 +89,12 @@ struct Row {
 /// A generation in progress: the engine advances it a chunk of tokens at a time so
 /// other work (an editor's completion) can run in between.
 pub struct Decoding {
-    req: GenerateRequest,
+    reqs: Vec<GenerateRequest>,
     rows: Vec<Row>,
     cache: KvCache,
     /// `active[j]` = the row batch position j holds.
     active: Vec<usize>,
     row_logits: Vec<Vec<f32>>,
-    max_new: usize,
     step: usize,
     prefill_s: f64,
     decode_s: f64,
@@ -100,8 +105,9 @@ impl Decoding {
         self.active.is_empty()
     }
 
+    /// The prompt of the first (for [`LoadedModel::start`], the only) request.
     pub fn prompt_ids(&self) -> &[u32] {
-        &self.req.prompt_ids
+        &self.reqs[0].prompt_ids
     }
 
     /// Tokens generated so far by row `r` (for streaming).
@@ -120,35 +126,65 @@ impl LoadedModel {
         Ok(self.finish(d))
     }
 
+    /// Generate several requests in one batch (see the module doc); outputs in order.
+    pub fn generate_many(&self, reqs: Vec<GenerateRequest>) -> Result<Vec<GenerateOutput>, GenerateError> {
+        let mut d = self.start_many(reqs)?;
+        while !d.is_done() {
+            self.advance(&mut d, usize::MAX)?;
+        }
+        Ok(self.finish_many(d))
+    }
+
     /// Prefill the prompt (batch 1) and share its cache across the group.
     pub fn start(&self, req: GenerateRequest) -> Result<Decoding, GenerateError> {
-        let p = req.prompt_ids.len();
-        if p == 0 {
+        self.start_many(vec![req])
+    }
+
+    /// Prefill every request's prompt in one left-padded batch, then repeat each
+    /// prompt's cache row across its `n` completions.
+    pub fn start_many(&self, reqs: Vec<GenerateRequest>) -> Result<Decoding, GenerateError> {
+        let width = reqs.iter().map(|r| r.prompt_ids.len()).max().unwrap_or(0);
+        if reqs.is_empty() || reqs.iter().any(|r| r.prompt_ids.is_empty()) {
             return Err(GenerateError::EmptyPrompt);
         }
-        if p >= self.max_seq_len {
-            return Err(GenerateError::TooLong { prompt: p, limit: self.max_seq_len });
+        if width >= self.max_seq_len {
+            return Err(GenerateError::TooLong { prompt: width, limit: self.max_seq_len });
         }
-        let max_new = req.max_new_tokens.min(self.max_seq_len - p);
-        let n = req.n.max(1);
-        let mut seed_rng = Rng::new(req.seed);
-        let rows: Vec<Row> = (0..n)
-            .map(|_| Row { rng: seed_rng.fork(), tokens: vec![], logprobs: vec![], finish: None, text: String::new() })
-            .collect();
+        let mut rows = Vec::new();
+        let mut expand = Vec::new();
+        for (i, req) in reqs.iter().enumerate() {
+            let mut seed_rng = Rng::new(req.seed);
+            let max_new = req.max_new_tokens.min(self.max_seq_len - width);
+            for _ in 0..req.n.max(1) {
+                rows.push(Row { req: i, max_new, rng: seed_rng.fork(), tokens: vec![], logprobs: vec![], finish: None, text: String::new() });
+                expand.push(i);
+            }
+        }
         let t0 = Instant::now();
-        let mut cache = KvCache::new(self.cfg.num_layers);
-        let ids = self.ids_tensor(&req.prompt_ids, 1, p);
-        let logits = self.model.forward(ids, &self.rope, Some(&mut cache), req.adapter, Logits::Last);
+        let pad: Vec<usize> = reqs.iter().map(|r| width - r.prompt_ids.len()).collect();
+        let mut ids = Vec::with_capacity(reqs.len() * width);
+        for (req, &p) in reqs.iter().zip(&pad) {
+            // Padding repeats the first real token; masked out, so any valid id works.
+            ids.extend(std::iter::repeat_n(req.prompt_ids[0], p));
+            ids.extend_from_slice(&req.prompt_ids);
+        }
+        let mut cache = KvCache::with_padding(self.cfg.num_layers, pad);
+        let ids = self.ids_tensor(&ids, reqs.len(), width);
+        // One adapter setting per batch: requests that differ cannot share it.
+        let adapter = reqs[0].adapter;
+        debug_assert!(reqs.iter().all(|r| r.adapter == adapter), "requests in one batch share the adapter setting");
+        let logits = self.model.forward(ids, &self.rope, Some(&mut cache), adapter, Logits::Last);
         let first = self.host_rows(logits)?;
-        let cache = if n > 1 { cache.expand(n) } else { cache };
-        let active = if max_new == 0 { vec![] } else { (0..n).collect() };
+        if expand.len() != reqs.len() {
+            cache.select_rows(&expand, &self.device);
+        }
+        let active = (0..rows.len()).filter(|&r| rows[r].max_new > 0).collect();
         Ok(Decoding {
-            row_logits: vec![first[0].clone(); n],
-            req,
+            row_logits: expand.iter().map(|&i| first[i].clone()).collect(),
+            reqs,
             rows,
             cache,
             active,
-            max_new,
             step: 0,
             prefill_s: t0.elapsed().as_secs_f64(),
             decode_s: 0.0,
@@ -176,7 +212,7 @@ impl LoadedModel {
                 next
             };
             let ids = self.ids_tensor(&next, d.active.len(), 1);
-            let logits = self.model.forward(ids, &self.rope, Some(&mut d.cache), d.req.adapter, Logits::Last);
+            let logits = self.model.forward(ids, &self.rope, Some(&mut d.cache), d.reqs[0].adapter, Logits::Last);
             d.row_logits = self.host_rows(logits)?;
         }
         d.decode_s += t.elapsed().as_secs_f64();
@@ -188,19 +224,20 @@ impl LoadedModel {
         let mut next = Vec::with_capacity(d.active.len());
         for (j, &r) in d.active.iter().enumerate() {
             let row = &mut d.rows[r];
-            let (tok, lp) = sample(&d.row_logits[j], &d.req.sampling, &mut row.rng);
+            let req = &d.reqs[row.req];
+            let (tok, lp) = sample(&d.row_logits[j], &req.sampling, &mut row.rng);
             row.tokens.push(tok);
             row.logprobs.push(lp);
-            if !d.req.ignore_eos && self.tokenizer.eos.contains(&tok) {
+            if !req.ignore_eos && self.tokenizer.eos.contains(&tok) {
                 row.finish = Some(FinishReason::Eos);
-            } else if !d.req.stop.is_empty() {
+            } else if !req.stop.is_empty() {
                 let text = self.tokenizer.decode(&row.tokens);
-                if let Some(cut) = d.req.stop.iter().filter_map(|s| text.find(s.as_str())).min() {
+                if let Some(cut) = req.stop.iter().filter_map(|s| text.find(s.as_str())).min() {
                     row.text = text[..cut].to_string();
                     row.finish = Some(FinishReason::Stop);
                 }
             }
-            if row.finish.is_none() && d.step + 1 == d.max_new {
+            if row.finish.is_none() && row.tokens.len() >= row.max_new {
                 row.finish = Some(FinishReason::Length);
             }
             next.push(tok);
@@ -209,24 +246,32 @@ impl LoadedModel {
         next
     }
 
-    /// Decode texts and package the completions.
+    /// Decode texts and package the completions (of the first request).
     pub fn finish(&self, d: Decoding) -> GenerateOutput {
-        let completions = d
-            .rows
-            .into_iter()
-            .map(|r| {
-                let finish = r.finish.unwrap_or(FinishReason::Length);
-                let text = if finish == FinishReason::Stop { r.text } else { self.tokenizer.decode(&r.tokens) };
-                Completion { tokens: r.tokens, logprobs: r.logprobs, text, finish }
+        self.finish_many(d).swap_remove(0)
+    }
+
+    /// Decode texts and package each request's completions, in request order.
+    pub fn finish_many(&self, d: Decoding) -> Vec<GenerateOutput> {
+        let mut outs: Vec<GenerateOutput> = d
+            .reqs
+            .iter()
+            .map(|r| GenerateOutput {
+                completions: Vec::with_capacity(r.n),
+                prompt_tokens: r.prompt_ids.len(),
+                prefill_s: d.prefill_s,
+                decode_s: d.decode_s,
+                decode_steps: 0,
             })
             .collect();
-        GenerateOutput {
-            completions,
-            prompt_tokens: d.req.prompt_ids.len(),
-            prefill_s: d.prefill_s,
-            decode_s: d.decode_s,
-            decode_steps: d.step,
+        for r in d.rows {
+            let finish = r.finish.unwrap_or(FinishReason::Length);
+            let text = if finish == FinishReason::Stop { r.text } else { self.tokenizer.decode(&r.tokens) };
+            let out = &mut outs[r.req];
+            out.decode_steps = out.decode_steps.max(r.tokens.len());
+            out.completions.push(Completion { tokens: r.tokens, logprobs: r.logprobs, text, finish });
         }
+        outs
     }
 
     /// ids [rows, cols] on the model's device.

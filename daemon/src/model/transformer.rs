@@ -3,6 +3,7 @@
 use burn::module::{Module, Param};
 use burn::tensor::{Int, Tensor};
 
+use super::attention::attention_mask;
 use super::block::Block;
 use super::cache::KvCache;
 use super::layers::{matmul_wt, AdapterUse, RmsNorm};
@@ -40,9 +41,13 @@ impl Transformer {
         let embed = self.embed.val();
         let hidden = embed.dims()[1];
         let mut x = embed.clone().select(0, ids.reshape([b * t])).reshape([b, t, hidden]);
+        let pad = cache.as_ref().map(|c| c.pad.clone()).unwrap_or_default();
+        debug_assert!(pad.is_empty() || pad.len() == b, "one padding entry per batch row");
+        let rep = self.layers.first().map_or(1, |l| l.attn.n_heads / l.attn.n_kv_heads);
+        let mask = attention_mask(&pad, rep, t, pos0, &x.device());
         for (i, layer) in self.layers.iter().enumerate() {
             let lc = cache.as_deref_mut().map(|c| &mut c.layers[i]);
-            x = layer.forward(x, rope, pos0, lc, adapter);
+            x = layer.forward(x, rope, pos0, lc, mask.as_ref(), adapter);
         }
         if let Some(c) = cache {
             c.len += t;
