@@ -640,6 +640,7 @@ impl Config {
         let e = &self.eval;
         check(e.mbpp_ids.0 <= e.mbpp_ids.1, "eval.mbpp_ids", "must be [first, last] with first <= last");
         check((1..=32_768).contains(&e.max_new_tokens), "eval.max_new_tokens", "must be between 1 and 32768");
+        check((1..=256).contains(&e.batch), "eval.batch", "must be between 1 and 256");
         check(e.temperature > 0.0 && e.temperature <= 10.0, "eval.temperature", "must be in (0, 10]");
         check(e.gate.tolerance_pp >= 0.0, "eval.gate.tolerance_pp", "must be >= 0");
         check((0.0..=1.0).contains(&e.gate.min_length_fraction), "eval.gate.min_length_fraction", "must be in [0, 1]");

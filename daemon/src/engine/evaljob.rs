@@ -71,12 +71,14 @@ impl Engine {
             return;
         };
         if job.next < job.tasks.len() {
-            let one = &job.tasks[job.next..job.next + 1];
-            match evaluate(&self.model, &job.target, &verifier, one, opts, &self.deps.rt) {
+            // One batch of tasks per engine unit (`eval.batch`).
+            let end = (job.next + opts.batch.max(1)).min(job.tasks.len());
+            let chunk = &job.tasks[job.next..end];
+            match evaluate(&self.model, &job.target, &verifier, chunk, opts, &self.deps.rt) {
                 Ok(report) => job.results.extend(report.tasks),
-                Err(e) => tracing::warn!(task = %one[0].id, error = %e, "evaluation of a task failed; skipped"),
+                Err(e) => tracing::warn!(first_task = %chunk[0].id, tasks = chunk.len(), error = %e, "evaluation of a batch of tasks failed; skipped"),
             }
-            job.next += 1;
+            job.next = end;
         }
         if job.next < job.tasks.len() {
             self.evals.push_front(job);

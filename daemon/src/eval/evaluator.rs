@@ -103,12 +103,13 @@ pub fn evaluate(model: &LoadedModel, target: &Target, verifier: &Verifier, tasks
         return Err(EvalError::NoTasks);
     }
     let mut pending = Vec::with_capacity(tasks.len());
-    for task in tasks {
-        let p = generate_task(model, target, task, opts)?;
-        let (v, program) = (verifier.clone(), task.program.clone());
-        let group: Vec<(String, bool)> = p.0.iter().map(|(text, _, t)| (text.clone(), *t)).collect();
-        let verdicts = rt.spawn(async move { v.verify_group(&program, &group).await });
-        pending.push(Pending { prompt_tokens: p.1, completions: p.0, verdicts });
+    for chunk in tasks.chunks(opts.batch.max(1)) {
+        for (task, p) in chunk.iter().zip(generate_chunk(model, target, chunk, opts)?) {
+            let (v, program) = (verifier.clone(), task.program.clone());
+            let group: Vec<(String, bool)> = p.0.iter().map(|(text, _, t)| (text.clone(), *t)).collect();
+            let verdicts = rt.spawn(async move { v.verify_group(&program, &group).await });
+            pending.push(Pending { prompt_tokens: p.1, completions: p.0, verdicts });
+        }
     }
     let mut results = Vec::with_capacity(tasks.len());
     for (task, p) in tasks.iter().zip(pending) {
@@ -126,31 +127,54 @@ pub fn evaluate(model: &LoadedModel, target: &Target, verifier: &Verifier, tasks
 
 type Generated = (Vec<(String, usize, bool)>, usize);
 
-/// The greedy completion and the samples of one task.
-fn generate_task(model: &LoadedModel, target: &Target, task: &EvalTask, opts: &EvalConfig) -> Result<Generated, EvalError> {
-    let prompt = opts.prompt.render(model, task).map_err(|source| EvalError::Prompt { task: task.id.clone(), source })?;
-    let ids = model.tokenizer.encode(&prompt, true).map_err(|source| EvalError::Tokenize { task: task.id.clone(), source })?;
-    let mut req = GenerateRequest {
-        prompt_ids: ids,
-        n: 1,
-        max_new_tokens: opts.max_new_tokens,
-        sampling: SamplingParams::greedy(),
-        stop: vec![],
-        seed: 0,
-        adapter: target.adapter,
-        ignore_eos: false,
-    };
-    let gen = |req: &GenerateRequest| model.generate(req).map_err(|source| EvalError::Generate { task: task.id.clone(), source });
-    let mut out = gen(&req)?.completions;
-    if opts.samples > 0 {
-        req.n = opts.samples;
-        req.sampling = SamplingParams { temperature: opts.temperature as f32, top_p: opts.top_p as f32, top_k: 0 };
-        // Per task, not per run: every adapter draws from the same seeds (paired samples).
-        req.seed = opts.seed ^ crate::tasks::fnv1a64(task.id.as_bytes());
-        out.extend(gen(&req)?.completions);
+/// The greedy completion and the samples of each task of a chunk: the chunk's greedy
+/// requests decode as one batch, then its sampled ones (prompts of different lengths
+/// share a batch, see `model::generate`).
+fn generate_chunk(model: &LoadedModel, target: &Target, tasks: &[EvalTask], opts: &EvalConfig) -> Result<Vec<Generated>, EvalError> {
+    let mut greedy = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        let prompt = opts.prompt.render(model, task).map_err(|source| EvalError::Prompt { task: task.id.clone(), source })?;
+        let ids = model.tokenizer.encode(&prompt, true).map_err(|source| EvalError::Tokenize { task: task.id.clone(), source })?;
+        greedy.push(GenerateRequest {
+            prompt_ids: ids,
+            n: 1,
+            max_new_tokens: opts.max_new_tokens,
+            sampling: SamplingParams::greedy(),
+            stop: vec![],
+            seed: 0,
+            adapter: target.adapter,
+            ignore_eos: false,
+        });
     }
-    let completions = out.into_iter().map(|c| (c.text, c.tokens.len(), c.finish == FinishReason::Length)).collect();
-    Ok((completions, req.prompt_ids.len()))
+    // A failure names the chunk's first task: the batch fails as a whole.
+    let gen = |reqs: Vec<GenerateRequest>| model.generate_many(reqs).map_err(|source| EvalError::Generate { task: tasks[0].id.clone(), source });
+    let sampled: Vec<GenerateRequest> = if opts.samples > 0 {
+        tasks
+            .iter()
+            .zip(&greedy)
+            .map(|(task, g)| GenerateRequest {
+                n: opts.samples,
+                sampling: SamplingParams { temperature: opts.temperature as f32, top_p: opts.top_p as f32, top_k: 0 },
+                // Per task, not per run: every adapter draws from the same seeds (paired samples).
+                seed: opts.seed ^ crate::tasks::fnv1a64(task.id.as_bytes()),
+                ..g.clone()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let prompt_tokens: Vec<usize> = greedy.iter().map(|r| r.prompt_ids.len()).collect();
+    let mut outs: Vec<Vec<_>> = gen(greedy)?.into_iter().map(|o| o.completions).collect();
+    if !sampled.is_empty() {
+        for (out, s) in outs.iter_mut().zip(gen(sampled)?) {
+            out.extend(s.completions);
+        }
+    }
+    Ok(outs
+        .into_iter()
+        .zip(prompt_tokens)
+        .map(|(out, p)| (out.into_iter().map(|c| (c.text, c.tokens.len(), c.finish == FinishReason::Length)).collect(), p))
+        .collect())
 }
 
 fn task_result(task: &EvalTask, prompt_tokens: usize, completions: Vec<(String, usize, bool)>, verdicts: Vec<Verdict>) -> TaskResult {
