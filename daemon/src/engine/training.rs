@@ -30,11 +30,13 @@ type VerifyReply = oneshot::Receiver<Result<Vec<Verdict>, VerifierError>>;
 enum Phase {
     /// Between steps.
     Idle,
-    /// Generating groups; finished groups are being verified.
+    /// Generating the step's groups (all tasks in one batch), then verifying them.
     Rollout {
         tasks: Vec<(Arc<Task>, EvalTask)>,
+        /// Tasks before `next` have been started (or skipped).
         next: usize,
-        current: Option<(usize, Decoding)>,
+        /// The batch being decoded: (task index, prompt ids) per request, in order.
+        current: Option<(Vec<(usize, Vec<u32>)>, Decoding)>,
         groups: Vec<Option<Group>>,
         pending: Vec<(usize, VerifyReply)>,
         verdicts: Vec<Option<Vec<Verdict>>>,
@@ -221,7 +223,7 @@ impl Training {
         rt: &tokio::runtime::Handle,
         tasks: Vec<(Arc<Task>, EvalTask)>,
         mut next: usize,
-        mut current: Option<(usize, Decoding)>,
+        mut current: Option<(Vec<(usize, Vec<u32>)>, Decoding)>,
         mut groups: Vec<Option<Group>>,
         mut pending: Vec<(usize, VerifyReply)>,
         mut verdicts: Vec<Option<Vec<Verdict>>>,
@@ -232,53 +234,65 @@ impl Training {
         let t = Instant::now();
         let mut progressed = false;
         if current.is_none() && next < tasks.len() {
-            let et = &tasks[next].1;
-            let started_dec = self
-                .prompt
-                .render(m, et)
-                .map_err(|e| e.to_string())
-                .and_then(|text| m.tokenizer.encode(&text, true).map_err(|e| e.to_string()))
-                .and_then(|ids| {
-                    let req = self.trainer.group_request(ids);
-                    m.start(req).map_err(|e| e.to_string())
-                });
-            match started_dec {
-                Ok(d) => current = Some((next, d)),
-                Err(e) => {
-                    tracing::warn!(task = %et.id, error = %e, "cannot start rollout; skipping task");
-                    verdicts[next] = Some(vec![]);
-                    groups[next] = Some(Group { task_id: et.id.clone(), prompt_ids: vec![], completions: vec![] });
-                    next += 1;
+            // Every group of the step decodes in one batch: batch 8 decodes far more
+            // tokens per second than two batches of 4 one after the other.
+            let mut reqs = Vec::new();
+            let mut batch = Vec::new();
+            for (i, (_, et)) in tasks.iter().enumerate().skip(next) {
+                let ids = self
+                    .prompt
+                    .render(m, et)
+                    .map_err(|e| e.to_string())
+                    .and_then(|text| m.tokenizer.encode(&text, true).map_err(|e| e.to_string()))
+                    .and_then(|ids| match ids.len() {
+                        0 => Err("the prompt is empty".to_string()),
+                        n if n >= m.max_seq_len => Err(format!("the prompt has {n} tokens; the context limit is {}", m.max_seq_len)),
+                        _ => Ok(ids),
+                    });
+                match ids {
+                    Ok(ids) => {
+                        reqs.push(self.trainer.group_request(ids.clone()));
+                        batch.push((i, ids));
+                    }
+                    Err(e) => {
+                        tracing::warn!(task = %et.id, error = %e, "cannot start rollout; skipping task");
+                        verdicts[i] = Some(vec![]);
+                        groups[i] = Some(Group { task_id: et.id.clone(), prompt_ids: vec![], completions: vec![] });
+                    }
+                }
+            }
+            next = tasks.len();
+            if !reqs.is_empty() {
+                match m.start_many(reqs) {
+                    Ok(d) => current = Some((batch, d)),
+                    Err(e) => return Outcome::Failed(format!("generation failed: {e}")),
                 }
             }
             progressed = true;
-        } else if let Some((i, mut d)) = current.take() {
+        } else if let Some((batch, mut d)) = current.take() {
             if let Err(e) = m.advance(&mut d, DECODE_CHUNK) {
                 return Outcome::Failed(format!("generation failed: {e}"));
             }
             if d.is_done() {
-                let prompt_ids = d.prompt_ids().to_vec();
-                let out = m.finish(d);
-                let group = Group { task_id: tasks[i].1.id.clone(), prompt_ids, completions: out.completions };
-                let items: Vec<(String, bool)> = group
-                    .completions
-                    .iter()
-                    .map(|c| (c.text.clone(), c.finish == crate::model::generate::FinishReason::Length))
-                    .collect();
-                let (tx, rx) = oneshot::channel();
-                let v = verifier.clone();
-                let program = tasks[i].1.program.clone();
-                rt.spawn(async move {
-                    let _ = tx.send(v.verify_group(&program, &items).await);
-                });
-                pending.push((i, rx));
-                groups[i] = Some(group);
-                next = i + 1;
-                if next == tasks.len() {
-                    verify_started = Some(Instant::now());
+                for ((i, prompt_ids), out) in batch.into_iter().zip(m.finish_many(d)) {
+                    let group = Group { task_id: tasks[i].1.id.clone(), prompt_ids, completions: out.completions };
+                    let items: Vec<(String, bool)> = group
+                        .completions
+                        .iter()
+                        .map(|c| (c.text.clone(), c.finish == crate::model::generate::FinishReason::Length))
+                        .collect();
+                    let (tx, rx) = oneshot::channel();
+                    let v = verifier.clone();
+                    let program = tasks[i].1.program.clone();
+                    rt.spawn(async move {
+                        let _ = tx.send(v.verify_group(&program, &items).await);
+                    });
+                    pending.push((i, rx));
+                    groups[i] = Some(group);
                 }
+                verify_started = Some(Instant::now());
             } else {
-                current = Some((i, d));
+                current = Some((batch, d));
             }
             progressed = true;
         }

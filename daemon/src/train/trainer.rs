@@ -105,15 +105,16 @@ impl Trainer {
         }
     }
 
-    /// Sample `group_size` completions per prompt with the adapter on.
+    /// Sample `group_size` completions per prompt with the adapter on, every prompt in
+    /// one batch (as the engine does).
     pub fn rollout(&mut self, m: &LoadedModel, prompts: &[(String, Vec<u32>)]) -> Result<Vec<Group>, GenerateError> {
-        prompts
+        let reqs = prompts.iter().map(|(_, ids)| self.group_request(ids.clone())).collect();
+        let outs = m.generate_many(reqs)?;
+        Ok(prompts
             .iter()
-            .map(|(task_id, ids)| {
-                let out = m.generate(&self.group_request(ids.clone()))?;
-                Ok(Group { task_id: task_id.clone(), prompt_ids: ids.clone(), completions: out.completions })
-            })
-            .collect()
+            .zip(outs)
+            .map(|((task_id, ids), out)| Group { task_id: task_id.clone(), prompt_ids: ids.clone(), completions: out.completions })
+            .collect())
     }
 
     /// Advantages and the whole optimizer phase at once.
