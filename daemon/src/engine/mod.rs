@@ -192,9 +192,8 @@ fn run(deps: EngineDeps, rx: Receiver<Request>) {
     };
     engine.publish_state();
     loop {
-        while let Ok(req) = rx.try_recv() {
-            engine.handle(req);
-        }
+        let queued: Vec<Request> = rx.try_iter().collect();
+        engine.handle_all(queued);
         if engine.deps.cancel.is_cancelled() {
             break;
         }
@@ -216,7 +215,7 @@ fn run(deps: EngineDeps, rx: Receiver<Request>) {
                 engine.publish_state();
             }
             Outcome::Waiting => match rx.recv_timeout(Duration::from_millis(20)) {
-                Ok(req) => engine.handle(req),
+                Ok(req) => engine.handle_all(std::iter::once(req).chain(rx.try_iter()).collect()),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
             },
@@ -271,6 +270,34 @@ pub(crate) fn entry(i: &CheckpointInfo) -> CheckpointEntry {
 }
 
 impl Engine {
+    /// Handle requests that arrived together: plain completions and chats are answered
+    /// as shared batches after the other requests (see `serve::run_batch`); streaming
+    /// ones and everything else one by one, in arrival order.
+    fn handle_all(&mut self, reqs: Vec<Request>) {
+        let mut batch: Vec<(serve::Prepared, Reply<CompletionResult>)> = Vec::new();
+        for req in reqs {
+            let prepared = match &req {
+                Request::Complete { params, enqueued, .. } => serve::prepare_complete(self, params, *enqueued),
+                Request::Chat { params, enqueued, .. } => serve::prepare_chat(self, params, *enqueued),
+                _ => {
+                    self.handle(req);
+                    continue;
+                }
+            };
+            let (Request::Complete { reply, .. } | Request::Chat { reply, .. }) = req else { unreachable!("matched above") };
+            match prepared {
+                Ok(p) => batch.push((p, reply)),
+                Err(e) => drop(reply.send(Err(e))),
+            }
+        }
+        if !batch.is_empty() {
+            let (items, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+            for (answer, reply) in serve::run_batch(self, items).into_iter().zip(replies) {
+                let _ = reply.send(answer);
+            }
+        }
+    }
+
     fn handle(&mut self, req: Request) {
         match req {
             Request::Complete { params, enqueued, reply } => {

@@ -71,12 +71,20 @@ fn generate_streaming(e: &Engine, req: &GenerateRequest, stream: Stream<'_>) -> 
     Ok(e.model.finish(d))
 }
 
-/// Run one generation with the chosen adapter and package the answer.
-#[allow(clippy::too_many_arguments)]
-fn run(e: &mut Engine, prompt: &str, max_tokens: Option<usize>, temperature: Option<f64>, stop: &[String], adapter: AdapterChoice, enqueued: Instant, used_suffix: bool, stream: Stream<'_>) -> Result<CompletionResult, EngineError> {
-    let queue_s = enqueued.elapsed().as_secs_f64();
-    let t = Instant::now();
+/// A request turned into model input, waiting for its turn.
+pub struct Prepared {
+    req: GenerateRequest,
+    adapter: AdapterChoice,
+    used_suffix: bool,
+    enqueued: Instant,
+}
+
+/// Build the generation request for `prompt`.
+fn prepare(e: &Engine, prompt: &str, max_tokens: Option<usize>, temperature: Option<f64>, stop: &[String], adapter: AdapterChoice, enqueued: Instant, used_suffix: bool) -> Result<Prepared, EngineError> {
     let ids = e.model.tokenizer.encode(prompt, true).map_err(|err| EngineError::Failed(err.to_string()))?;
+    if ids.len() >= e.model.max_seq_len {
+        return Err(EngineError::Failed(format!("prompt has {} tokens; the context limit is {}", ids.len(), e.model.max_seq_len)));
+    }
     let temp = temperature.unwrap_or(0.0);
     if !(0.0..=10.0).contains(&temp) {
         return Err(EngineError::Failed(format!("temperature {temp} must be in [0, 10]")));
@@ -87,12 +95,17 @@ fn run(e: &mut Engine, prompt: &str, max_tokens: Option<usize>, temperature: Opt
         max_new_tokens: max_tokens.unwrap_or(DEFAULT_MAX_TOKENS).clamp(1, MAX_TOKENS_LIMIT),
         sampling: if temp == 0.0 { SamplingParams::greedy() } else { SamplingParams { temperature: temp as f32, top_p: 0.95, top_k: 0 } },
         stop: stop.to_vec(),
-        seed: t.elapsed().as_nanos() as u64 ^ 0x9E37,
+        seed: enqueued.elapsed().as_nanos() as u64 ^ 0x9E37,
         adapter: adapter != AdapterChoice::Base,
         ignore_eos: false,
     };
-    // The promoted adapter is swapped in for this request only.
-    let (label, saved) = match (adapter, &e.serving) {
+    Ok(Prepared { req, adapter, used_suffix, enqueued })
+}
+
+/// Run `f` with the adapter `choice` asks for; the promoted adapter is swapped in for
+/// the duration only. Returns the label to report.
+fn with_adapter<T>(e: &mut Engine, choice: AdapterChoice, f: impl FnOnce(&Engine) -> T) -> (String, T) {
+    let (label, saved) = match (choice, &e.serving) {
         (AdapterChoice::Base, _) => ("base".to_string(), None),
         (AdapterChoice::Serving, Some(s)) => {
             let swapped = lora::set_adapters(e.model.model.clone(), s.values.clone());
@@ -100,26 +113,78 @@ fn run(e: &mut Engine, prompt: &str, max_tokens: Option<usize>, temperature: Opt
         }
         _ => ("latest".to_string(), None),
     };
-    let out = generate_streaming(e, &req, stream);
+    let out = f(e);
     if let Some(m) = saved {
         e.model.model = m;
     }
-    let out = out?;
+    (label, out)
+}
+
+fn package(out: &GenerateOutput, label: &str, p: &Prepared, started: Instant) -> CompletionResult {
     let c = &out.completions[0];
-    Ok(CompletionResult {
+    CompletionResult {
         text: c.text.clone(),
         finish_reason: finish_name(c.finish),
         prompt_tokens: out.prompt_tokens,
         completion_tokens: c.tokens.len(),
-        adapter: label,
-        queue_s,
-        generate_s: t.elapsed().as_secs_f64(),
-        used_suffix,
-    })
+        adapter: label.to_string(),
+        queue_s: started.duration_since(p.enqueued).as_secs_f64(),
+        generate_s: started.elapsed().as_secs_f64(),
+        used_suffix: p.used_suffix,
+    }
+}
+
+/// Run one request (streaming when `stream` is set).
+fn run(e: &mut Engine, p: Prepared, stream: Stream<'_>) -> Result<CompletionResult, EngineError> {
+    let started = Instant::now();
+    let (label, out) = with_adapter(e, p.adapter, |e| generate_streaming(e, &p.req, stream));
+    Ok(package(&out?, &label, &p, started))
+}
+
+/// Run requests that arrived together as shared batches, one per adapter choice
+/// (prompts of different lengths share a batch: see `model::generate`). Answers in
+/// input order. Concurrent editors then wait about one batch instead of one
+/// generation per request ahead of them.
+pub fn run_batch(e: &mut Engine, items: Vec<Prepared>) -> Vec<Result<CompletionResult, EngineError>> {
+    let mut answers: Vec<Option<Result<CompletionResult, EngineError>>> = (0..items.len()).map(|_| None).collect();
+    for choice in [AdapterChoice::Base, AdapterChoice::Latest, AdapterChoice::Serving] {
+        let idx: Vec<usize> = (0..items.len()).filter(|&i| items[i].adapter == choice).collect();
+        if idx.is_empty() {
+            continue;
+        }
+        let started = Instant::now();
+        let reqs = idx.iter().map(|&i| items[i].req.clone()).collect();
+        let (label, outs) = with_adapter(e, choice, |e| e.model.generate_many(reqs));
+        match outs {
+            Ok(outs) => {
+                for (&i, out) in idx.iter().zip(&outs) {
+                    answers[i] = Some(Ok(package(out, &label, &items[i], started)));
+                }
+            }
+            Err(err) => {
+                for &i in &idx {
+                    answers[i] = Some(Err(EngineError::Failed(err.to_string())));
+                }
+            }
+        }
+    }
+    answers.into_iter().map(|a| a.expect("every request belongs to one adapter choice")).collect()
 }
 
 /// `complete`: continue the code at the cursor.
 pub fn complete(e: &mut Engine, p: &CompleteParams, enqueued: Instant, stream: Stream<'_>) -> Result<CompletionResult, EngineError> {
+    let prepared = prepare_complete(e, p, enqueued)?;
+    run(e, prepared, stream)
+}
+
+/// `generate`: chat messages through the checkpoint's chat template.
+pub fn chat(e: &mut Engine, p: &GenerateParams, enqueued: Instant, stream: Stream<'_>) -> Result<CompletionResult, EngineError> {
+    let prepared = prepare_chat(e, p, enqueued)?;
+    run(e, prepared, stream)
+}
+
+/// The model input of a `complete` request (FIM prompt when a suffix is given).
+pub fn prepare_complete(e: &Engine, p: &CompleteParams, enqueued: Instant) -> Result<Prepared, EngineError> {
     if p.prefix.is_empty() && p.suffix.as_deref().unwrap_or("").is_empty() {
         return Err(EngineError::Failed("prefix and suffix are both empty".into()));
     }
@@ -127,11 +192,11 @@ pub fn complete(e: &mut Engine, p: &CompleteParams, enqueued: Instant, stream: S
         Some(fim) => (fim, true),
         None => (p.prefix.clone(), false),
     };
-    run(e, &prompt, p.max_tokens, p.temperature, &p.stop, p.adapter, enqueued, used_suffix, stream)
+    prepare(e, &prompt, p.max_tokens, p.temperature, &p.stop, p.adapter, enqueued, used_suffix)
 }
 
-/// `generate`: chat messages through the checkpoint's chat template.
-pub fn chat(e: &mut Engine, p: &GenerateParams, enqueued: Instant, stream: Stream<'_>) -> Result<CompletionResult, EngineError> {
+/// The model input of a chat request.
+pub fn prepare_chat(e: &Engine, p: &GenerateParams, enqueued: Instant) -> Result<Prepared, EngineError> {
     if p.messages.is_empty() {
         return Err(EngineError::Failed("messages is empty".into()));
     }
@@ -139,5 +204,5 @@ pub fn chat(e: &mut Engine, p: &GenerateParams, enqueued: Instant, stream: Strea
     let tok = &e.model.tokenizer;
     let template = if e.cfg().model.chat_template == crate::config::ChatTemplateMode::Auto { tok.chat_template.as_deref() } else { None };
     let prompt = chat::render(tok, template, &msgs, true).map_err(|err| EngineError::Failed(err.to_string()))?;
-    run(e, &prompt, p.max_tokens.or(Some(256)), p.temperature, &p.stop, p.adapter, enqueued, false, stream)
+    prepare(e, &prompt, p.max_tokens.or(Some(256)), p.temperature, &p.stop, p.adapter, enqueued, false)
 }
