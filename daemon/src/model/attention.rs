@@ -90,3 +90,37 @@ pub fn attention_mask(pad: &[usize], rep: usize, t: usize, pos0: usize, device: 
     }
     Some(Tensor::from_data(TensorData::new(m, [rows, 1, rep * t, tk]), device))
 }
+
+#[cfg(test)]
+mod tests {
+    use burn::tensor::Device;
+
+    use super::attention_mask;
+
+    fn visible(m: &[f32]) -> Vec<u8> {
+        m.iter().map(|&x| u8::from(x == 0.0)).collect()
+    }
+
+    #[test]
+    fn mask_combines_causality_with_left_padding() {
+        let d = Device::flex();
+        assert!(attention_mask(&[], 2, 1, 5, &d).is_none(), "a decode step without padding sees every key");
+        assert!(attention_mask(&[0, 0], 2, 1, 5, &d).is_none());
+        // Prefill of 3 positions, rows padded by 0 and 2, two query heads per kv head.
+        let m: Vec<f32> = attention_mask(&[0, 2], 2, 3, 0, &d).unwrap().into_data().try_to_vec().unwrap();
+        assert_eq!(m.len(), 2 * 2 * 3 * 3);
+        let rows: Vec<Vec<u8>> = m.chunks(3).map(visible).collect();
+        // Row 0 (no padding), both heads: plain causal.
+        for h in 0..2 {
+            assert_eq!(&rows[h * 3..h * 3 + 3], &[vec![1, 0, 0], vec![1, 1, 0], vec![1, 1, 1]]);
+        }
+        // Row 1: keys 0 and 1 are padding; its one real token sees only itself. The
+        // padding queries see nothing (their outputs are never used).
+        for h in 0..2 {
+            assert_eq!(&rows[6 + h * 3..6 + h * 3 + 3], &[vec![0, 0, 0], vec![0, 0, 0], vec![0, 0, 1]]);
+        }
+        // A decode step after 3 cached positions: the padded row still skips its pad.
+        let m: Vec<f32> = attention_mask(&[0, 2], 1, 1, 3, &d).unwrap().into_data().try_to_vec().unwrap();
+        assert_eq!(visible(&m), vec![1, 1, 1, 1, 0, 0, 1, 1]);
+    }
+}
