@@ -76,6 +76,31 @@ pub enum Request {
     Adapters { reply: Reply<rlvr_client::AdaptersInfo> },
 }
 
+type StreamTx = tokio::sync::mpsc::Sender<rlvr_client::StreamChunk>;
+
+/// Where a completion's answer goes.
+enum Answer {
+    Reply(Reply<CompletionResult>),
+    /// Text deltas while decoding, then `Done` or `Error`.
+    Stream(StreamTx),
+}
+
+impl Answer {
+    fn stream(&self) -> Option<&StreamTx> {
+        match self {
+            Answer::Stream(tx) => Some(tx),
+            Answer::Reply(_) => None,
+        }
+    }
+
+    fn send(self, r: Result<CompletionResult, EngineError>) {
+        match self {
+            Answer::Reply(reply) => drop(reply.send(r)),
+            Answer::Stream(tx) => drop(tx.blocking_send(stream_end(r))),
+        }
+    }
+}
+
 /// Cheap, cloneable handle for async code.
 #[derive(Clone)]
 pub struct EngineHandle {
@@ -270,49 +295,42 @@ pub(crate) fn entry(i: &CheckpointInfo) -> CheckpointEntry {
 }
 
 impl Engine {
-    /// Handle requests that arrived together: plain completions and chats are answered
-    /// as shared batches after the other requests (see `serve::run_batch`); streaming
-    /// ones and everything else one by one, in arrival order.
+    /// Handle requests that arrived together: completions and chats, streaming or not,
+    /// are answered as shared batches after the other requests (see
+    /// `serve::run_batch`); everything else one by one, in arrival order.
     fn handle_all(&mut self, reqs: Vec<Request>) {
-        let mut batch: Vec<(serve::Prepared, Reply<CompletionResult>)> = Vec::new();
+        let mut batch: Vec<(serve::Prepared, Answer)> = Vec::new();
         for req in reqs {
-            let prepared = match &req {
-                Request::Complete { params, enqueued, .. } => serve::prepare_complete(self, params, *enqueued),
-                Request::Chat { params, enqueued, .. } => serve::prepare_chat(self, params, *enqueued),
-                _ => {
-                    self.handle(req);
+            let (prepared, answer) = match req {
+                Request::Complete { params, enqueued, reply } => (serve::prepare_complete(self, &params, enqueued), Answer::Reply(reply)),
+                Request::Chat { params, enqueued, reply } => (serve::prepare_chat(self, &params, enqueued), Answer::Reply(reply)),
+                Request::CompleteStream { params, enqueued, tx } => (serve::prepare_complete(self, &params, enqueued), Answer::Stream(tx)),
+                Request::ChatStream { params, enqueued, tx } => (serve::prepare_chat(self, &params, enqueued), Answer::Stream(tx)),
+                other => {
+                    self.handle(other);
                     continue;
                 }
             };
-            let (Request::Complete { reply, .. } | Request::Chat { reply, .. }) = req else { unreachable!("matched above") };
             match prepared {
-                Ok(p) => batch.push((p, reply)),
-                Err(e) => drop(reply.send(Err(e))),
+                Ok(p) => batch.push((p, answer)),
+                Err(e) => answer.send(Err(e)),
             }
         }
         if !batch.is_empty() {
-            let (items, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-            for (answer, reply) in serve::run_batch(self, items).into_iter().zip(replies) {
-                let _ = reply.send(answer);
+            let (items, answers): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+            let streams: Vec<Option<&StreamTx>> = answers.iter().map(Answer::stream).collect();
+            let results = serve::run_batch(self, items, &streams);
+            for (result, answer) in results.into_iter().zip(answers) {
+                answer.send(result);
             }
         }
     }
 
+    /// Requests other than completions and chats.
     fn handle(&mut self, req: Request) {
         match req {
-            Request::Complete { params, enqueued, reply } => {
-                let _ = reply.send(serve::complete(self, &params, enqueued, None));
-            }
-            Request::Chat { params, enqueued, reply } => {
-                let _ = reply.send(serve::chat(self, &params, enqueued, None));
-            }
-            Request::CompleteStream { params, enqueued, tx } => {
-                let r = serve::complete(self, &params, enqueued, Some(&tx));
-                let _ = tx.blocking_send(stream_end(r));
-            }
-            Request::ChatStream { params, enqueued, tx } => {
-                let r = serve::chat(self, &params, enqueued, Some(&tx));
-                let _ = tx.blocking_send(stream_end(r));
+            Request::Complete { .. } | Request::Chat { .. } | Request::CompleteStream { .. } | Request::ChatStream { .. } => {
+                self.handle_all(vec![req]);
             }
             Request::Train { cmd, reply } => {
                 let _ = reply.send(self.control(cmd));

@@ -43,32 +43,42 @@ fn finish_name(f: FinishReason) -> String {
     .into()
 }
 
-/// Where streamed text goes (`None`: answer once at the end).
-pub type Stream<'a> = Option<&'a tokio::sync::mpsc::Sender<StreamChunk>>;
+type StreamTx = tokio::sync::mpsc::Sender<StreamChunk>;
 
 /// Tokens decoded between two streamed chunks.
 const STREAM_CHUNK: usize = 4;
 
-/// Generate, sending text deltas to `stream` as they are produced. Stops early when
-/// the subscriber went away.
-fn generate_streaming(e: &Engine, req: &GenerateRequest, stream: Stream<'_>) -> Result<GenerateOutput, EngineError> {
-    let Some(tx) = stream else {
-        return e.model.generate(req).map_err(|err| EngineError::Failed(err.to_string()));
-    };
-    let mut d = e.model.start(req.clone()).map_err(|err| EngineError::Failed(err.to_string()))?;
-    let mut sent = 0;
+/// Decode a batch, sending each streaming request's text deltas as they are produced
+/// (every STREAM_CHUNK tokens). A subscriber that went away gets nothing more; when
+/// every request in the batch is such a stream, decoding stops early.
+fn decode_batch(e: &Engine, reqs: Vec<GenerateRequest>, streams: &[Option<&StreamTx>]) -> Result<Vec<GenerateOutput>, EngineError> {
+    let failed = |err: crate::model::generate::GenerateError| EngineError::Failed(err.to_string());
+    if streams.iter().all(Option::is_none) {
+        return e.model.generate_many(reqs).map_err(failed);
+    }
+    let mut d = e.model.start_many(reqs).map_err(failed)?;
+    let mut sent = vec![0usize; streams.len()];
+    let mut open: Vec<bool> = streams.iter().map(Option::is_some).collect();
     while !d.is_done() {
-        e.model.advance(&mut d, STREAM_CHUNK).map_err(|err| EngineError::Failed(err.to_string()))?;
-        let text = e.model.tokenizer.decode(d.tokens(0));
-        // Hold back a partial UTF-8 sequence (shown as U+FFFD) until it completes.
-        if text.len() > sent && !text.ends_with('\u{FFFD}') && text.is_char_boundary(sent) {
-            if tx.blocking_send(StreamChunk::Delta { text: text[sent..].to_string() }).is_err() {
-                break; // unsubscribed
+        e.model.advance(&mut d, STREAM_CHUNK).map_err(failed)?;
+        for (r, tx) in streams.iter().enumerate() {
+            let (Some(tx), true) = (tx, open[r]) else { continue };
+            // Serving requests have n = 1: request r is row r.
+            let text = e.model.tokenizer.decode(d.tokens(r));
+            // Hold back a partial UTF-8 sequence (shown as U+FFFD) until it completes.
+            if text.len() > sent[r] && !text.ends_with('\u{FFFD}') && text.is_char_boundary(sent[r]) {
+                if tx.blocking_send(StreamChunk::Delta { text: text[sent[r]..].to_string() }).is_err() {
+                    open[r] = false; // unsubscribed
+                } else {
+                    sent[r] = text.len();
+                }
             }
-            sent = text.len();
+        }
+        if streams.iter().zip(&open).all(|(s, &o)| s.is_some() && !o) {
+            break;
         }
     }
-    Ok(e.model.finish(d))
+    Ok(e.model.finish_many(d))
 }
 
 /// A request turned into model input, waiting for its turn.
@@ -134,18 +144,12 @@ fn package(out: &GenerateOutput, label: &str, p: &Prepared, started: Instant) ->
     }
 }
 
-/// Run one request (streaming when `stream` is set).
-fn run(e: &mut Engine, p: Prepared, stream: Stream<'_>) -> Result<CompletionResult, EngineError> {
-    let started = Instant::now();
-    let (label, out) = with_adapter(e, p.adapter, |e| generate_streaming(e, &p.req, stream));
-    Ok(package(&out?, &label, &p, started))
-}
-
 /// Run requests that arrived together as shared batches, one per adapter choice
 /// (prompts of different lengths share a batch: see `model::generate`). Answers in
 /// input order. Concurrent editors then wait about one batch instead of one
 /// generation per request ahead of them.
-pub fn run_batch(e: &mut Engine, items: Vec<Prepared>) -> Vec<Result<CompletionResult, EngineError>> {
+/// `streams[i]`: where request i's text deltas go, if it streams.
+pub fn run_batch(e: &mut Engine, items: Vec<Prepared>, streams: &[Option<&StreamTx>]) -> Vec<Result<CompletionResult, EngineError>> {
     let mut answers: Vec<Option<Result<CompletionResult, EngineError>>> = (0..items.len()).map(|_| None).collect();
     for choice in [AdapterChoice::Base, AdapterChoice::Latest, AdapterChoice::Serving] {
         let idx: Vec<usize> = (0..items.len()).filter(|&i| items[i].adapter == choice).collect();
@@ -154,7 +158,8 @@ pub fn run_batch(e: &mut Engine, items: Vec<Prepared>) -> Vec<Result<CompletionR
         }
         let started = Instant::now();
         let reqs = idx.iter().map(|&i| items[i].req.clone()).collect();
-        let (label, outs) = with_adapter(e, choice, |e| e.model.generate_many(reqs));
+        let group_streams: Vec<Option<&StreamTx>> = idx.iter().map(|&i| streams[i]).collect();
+        let (label, outs) = with_adapter(e, choice, |e| decode_batch(e, reqs, &group_streams));
         match outs {
             Ok(outs) => {
                 for (&i, out) in idx.iter().zip(&outs) {
@@ -169,18 +174,6 @@ pub fn run_batch(e: &mut Engine, items: Vec<Prepared>) -> Vec<Result<CompletionR
         }
     }
     answers.into_iter().map(|a| a.expect("every request belongs to one adapter choice")).collect()
-}
-
-/// `complete`: continue the code at the cursor.
-pub fn complete(e: &mut Engine, p: &CompleteParams, enqueued: Instant, stream: Stream<'_>) -> Result<CompletionResult, EngineError> {
-    let prepared = prepare_complete(e, p, enqueued)?;
-    run(e, prepared, stream)
-}
-
-/// `generate`: chat messages through the checkpoint's chat template.
-pub fn chat(e: &mut Engine, p: &GenerateParams, enqueued: Instant, stream: Stream<'_>) -> Result<CompletionResult, EngineError> {
-    let prepared = prepare_chat(e, p, enqueued)?;
-    run(e, prepared, stream)
 }
 
 /// The model input of a `complete` request (FIM prompt when a suffix is given).
