@@ -36,7 +36,18 @@ run_one() { # config file
   fi
   latest=$(cat "$state/checkpoints/latest")
   eval_json "$run_cfg" "$state/checkpoints/$latest/adapter" "$WORK/$name-eval.json"
-  "$BIN/rlvrctl" report --from-file "$state/metrics.jsonl" --out "$OUT/$name" >/dev/null
+  # The report's input: the run's history plus both evals, labelled so the summary
+  # sets base and the trained adapter ("latest") side by side.
+  python3 - "$state/metrics.jsonl" "$WORK/base-eval.json" "$WORK/$name-eval.json" "$STEPS" > "$state/report.jsonl" <<'PY'
+import json, sys
+hist, base, run, steps = sys.argv[1:]
+print(open(hist).read(), end="")
+for path, label, step in [(base, "base", 0), (run, "latest", int(steps))]:
+    e = json.load(open(path))
+    e.update(kind="eval", adapter=label, step=step)
+    print(json.dumps(e))
+PY
+  "$BIN/rlvrctl" report --from-file "$state/report.jsonl" --out "$OUT/$name" >/dev/null
   echo "$(date +%T) $name done"
 }
 

@@ -5,6 +5,7 @@ OUT/table.md. Pass/fail is compared per task against the base model (paired), si
 few dozen tasks the headline pass@1 hides which way single tasks moved.
 """
 import json
+import math
 import pathlib
 import sys
 import tomllib
@@ -13,6 +14,15 @@ work, out, steps = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), int(sys
 cfg = tomllib.load(open(work / "base.toml", "rb"))
 rl, ev = cfg["rl"], cfg["eval"]
 base = json.load(open(work / "base-eval.json"))
+
+
+def sign_test(gained, lost):
+    """Two-sided exact sign test on the tasks that changed (the gate's paired test)."""
+    n = gained + lost
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, k) for k in range(min(gained, lost) + 1)) / 2**n
+    return min(1.0, 2 * tail)
 
 
 def mean(xs):
@@ -35,7 +45,7 @@ def row(name, e, recs=None):
     else:
         reward = tokens = "-"
     other = sev.get("convention", 0) + sev.get("info", 0)
-    return (f'| {name} | {e["pass_at_1"] * 100:.1f}% ({passed}/{e["tasks"]}) | +{gained} / -{lost} | '
+    return (f'| {name} | {e["pass_at_1"] * 100:.1f}% ({passed}/{e["tasks"]}) | +{gained} / -{lost} (p {sign_test(gained, lost):.2f}) | '
             f'{length["mean_tokens"]:.0f} | {length["mean_lines"]:.1f} | {e["truncated_frac"] * 100:.0f}% | '
             f'{sev.get("error", 0)} / {sev.get("warning", 0)} / {other} | {top} | {reward} | {tokens} |')
 
@@ -46,7 +56,7 @@ lines = [
     f'{rl["updates_per_batch"]} optimizer passes per batch, seed {rl["seed"]}); greedy eval on the first '
     f'{base["tasks"]} MBPP test tasks ({ev["max_new_tokens"]} new tokens).',
     "",
-    "| run | pass@1 | vs base (tasks gained / lost) | mean tokens | mean lines | truncated | "
+    "| run | pass@1 | vs base: tasks gained / lost (sign test p) | mean tokens | mean lines | truncated | "
     "ruff error / warning / other | top failure types | train reward (first 3 -> last 3 steps) | "
     "train length (first 3 -> last 3) |",
     "|---|---|---|---|---|---|---|---|---|---|",
