@@ -30,6 +30,14 @@ pub mod shared;
 pub mod tasks;
 pub mod train;
 
+/// The daemon crate's directory, for tests that read fixtures and data. Read at run
+/// time (cargo test sets CARGO_MANIFEST_DIR): a test binary reused from another checkout
+/// sharing the target directory would otherwise look in that checkout.
+#[cfg(test)]
+pub(crate) fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")), std::path::PathBuf::from)
+}
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;

@@ -32,8 +32,13 @@ pub fn rlvrctl_bin() -> PathBuf {
 }
 
 /// The repository root (for configs/, systemd/, fixtures).
+///
+/// Read at run time (cargo test sets CARGO_MANIFEST_DIR): with a target directory shared
+/// between checkouts (CI keeps it under ~/.cache), an unchanged test binary built in
+/// another clone would otherwise carry that clone's path.
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_path_buf()
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    dir.parent().expect("repo root").to_path_buf()
 }
 
 /// A daemon process in its own temp dir, killed on drop if still running.

@@ -2,7 +2,7 @@
 //! checkpoints, crash leftovers, retention, rollback and PEFT export.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use burn::tensor::{Device, Tensor, TensorData};
 
@@ -14,7 +14,7 @@ use crate::model::weights;
 use crate::train::optimizer::{AdamW, Moments};
 
 fn base() -> Transformer {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/tiny-llama");
+    let dir = crate::manifest_dir().join("../tests/fixtures/tiny-llama");
     weights::load_hf(&dir, &Device::flex()).unwrap().1
 }
 

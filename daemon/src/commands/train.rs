@@ -43,7 +43,7 @@ async fn train(mut cfg: Config, o: &TrainOpts) -> anyhow::Result<Vec<StepRecord>
     crate::cancel_on_signals(shutdown.clone());
     let shared = Arc::new(Shared::new(state_dir.clone(), crate::backend::describe(&cfg.backend), shutdown.clone()));
     let tracker = TaskTracker::new();
-    let (services, engine_thread) = crate::start_engine(&cfg, shared, &shutdown, &tracker).await?;
+    let (services, engine_thread) = crate::start_engine(&cfg, shared.clone(), &shutdown, &tracker).await?;
     let mut events = services.events.subscribe();
     let start = services.engine.train(TrainCmd::Start).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let target = start.step + o.steps;
@@ -80,7 +80,9 @@ async fn train(mut cfg: Config, o: &TrainOpts) -> anyhow::Result<Vec<StepRecord>
                     }
                 }
                 Ok(TrainEvent::State { state: TrainState::Paused }) => {
-                    failed = services.engine.train(TrainCmd::Status).await.ok().and_then(|_| Some("training paused by an error (see the log)".to_string()));
+                    // The engine records why it paused; name it instead of pointing at a log.
+                    let why = shared.status().error.unwrap_or_else(|| "see the log".to_string());
+                    failed = Some(format!("training paused by an error: {why}"));
                     break;
                 }
                 Ok(_) => {}

@@ -15,7 +15,7 @@ use super::transformer::Logits;
 use super::{weights, LoadedModel};
 
 pub(crate) fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+    crate::manifest_dir().join("../tests/fixtures")
 }
 
 fn read_json(path: &std::path::Path) -> Value {

@@ -47,7 +47,7 @@ struct MbppTask {
 }
 
 fn mbpp_path() -> PathBuf {
-    let rel = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/mbpp/mbpp.jsonl");
+    let rel = crate::manifest_dir().join("../../shared/data/mbpp/mbpp.jsonl");
     if rel.is_file() {
         return rel;
     }

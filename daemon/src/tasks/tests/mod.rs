@@ -42,7 +42,7 @@ fn content(t: &Task) -> (&str, Option<&str>, Option<&str>, &str, &[TestSpec]) {
 /// `<repo>/../shared/data/mbpp`, or the folder named by `RLVRD_MBPP` (the folder or
 /// a file in it).
 fn mbpp_dir() -> PathBuf {
-    let default = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/mbpp");
+    let default = crate::manifest_dir().join("../../shared/data/mbpp");
     let dir = match std::env::var_os("RLVRD_MBPP") {
         Some(p) if Path::new(&p).is_file() => Path::new(&p).parent().unwrap().to_path_buf(),
         Some(p) => PathBuf::from(p),
@@ -57,5 +57,5 @@ fn mbpp_dir() -> PathBuf {
 }
 
 fn repo_path(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
+    crate::manifest_dir().join("..").join(rel)
 }
