@@ -318,11 +318,14 @@ impl Engine {
         }
         if !batch.is_empty() {
             let (items, answers): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-            let streams: Vec<Option<&StreamTx>> = answers.iter().map(Answer::stream).collect();
-            let results = serve::run_batch(self, items, &streams);
-            for (result, answer) in results.into_iter().zip(answers) {
-                answer.send(result);
-            }
+            let streams: Vec<Option<StreamTx>> = answers.iter().map(|a| a.stream().cloned()).collect();
+            let stream_refs: Vec<Option<&StreamTx>> = streams.iter().map(Option::as_ref).collect();
+            let mut answers: Vec<Option<Answer>> = answers.into_iter().map(Some).collect();
+            serve::run_batch(self, items, &stream_refs, &mut |i, result| {
+                if let Some(answer) = answers[i].take() {
+                    answer.send(result);
+                }
+            });
         }
     }
 

@@ -48,19 +48,33 @@ type StreamTx = tokio::sync::mpsc::Sender<StreamChunk>;
 /// Tokens decoded between two streamed chunks.
 const STREAM_CHUNK: usize = 4;
 
+/// Most requests decoded together; more wait for the next batch (bounds the KV cache
+/// of a burst of long chats).
+const MAX_SERVE_BATCH: usize = 16;
+
 /// Decode a batch, sending each streaming request's text deltas as they are produced
-/// (every STREAM_CHUNK tokens). A subscriber that went away gets nothing more; when
-/// every request in the batch is such a stream, decoding stops early.
-fn decode_batch(e: &Engine, reqs: Vec<GenerateRequest>, streams: &[Option<&StreamTx>]) -> Result<Vec<GenerateOutput>, EngineError> {
-    let failed = |err: crate::model::generate::GenerateError| EngineError::Failed(err.to_string());
-    if streams.iter().all(Option::is_none) {
-        return e.model.generate_many(reqs).map_err(failed);
-    }
-    let mut d = e.model.start_many(reqs).map_err(failed)?;
-    let mut sent = vec![0usize; streams.len()];
+/// (every STREAM_CHUNK tokens) and handing each request's output to `done` as soon as
+/// its row finishes, so a short completion never waits for a long chat in the same
+/// batch. A subscriber that went away gets nothing more; when every unanswered request
+/// is such a stream, decoding stops early.
+fn decode_batch(e: &Engine, reqs: Vec<GenerateRequest>, streams: &[Option<&StreamTx>], done: &mut dyn FnMut(usize, Result<GenerateOutput, EngineError>)) {
+    let n = reqs.len();
+    let fail = |err: crate::model::generate::GenerateError, done: &mut dyn FnMut(usize, Result<GenerateOutput, EngineError>), answered: &[bool]| {
+        for i in (0..n).filter(|&i| !answered[i]) {
+            done(i, Err(EngineError::Failed(err.to_string())));
+        }
+    };
+    let mut answered = vec![false; n];
+    let mut d = match e.model.start_many(reqs) {
+        Ok(d) => d,
+        Err(err) => return fail(err, done, &answered),
+    };
+    let mut sent = vec![0usize; n];
     let mut open: Vec<bool> = streams.iter().map(Option::is_some).collect();
     while !d.is_done() {
-        e.model.advance(&mut d, STREAM_CHUNK).map_err(failed)?;
+        if let Err(err) = e.model.advance(&mut d, STREAM_CHUNK) {
+            return fail(err, done, &answered);
+        }
         for (r, tx) in streams.iter().enumerate() {
             let (Some(tx), true) = (tx, open[r]) else { continue };
             // Serving requests have n = 1: request r is row r.
@@ -74,11 +88,19 @@ fn decode_batch(e: &Engine, reqs: Vec<GenerateRequest>, streams: &[Option<&Strea
                 }
             }
         }
-        if streams.iter().zip(&open).all(|(s, &o)| s.is_some() && !o) {
+        for i in 0..n {
+            if !answered[i] && d.request_done(i) {
+                done(i, Ok(e.model.output_of(&d, i)));
+                answered[i] = true;
+            }
+        }
+        if (0..n).all(|i| answered[i] || (streams[i].is_some() && !open[i])) {
             break;
         }
     }
-    Ok(e.model.finish_many(d))
+    for i in (0..n).filter(|&i| !answered[i]) {
+        done(i, Ok(e.model.output_of(&d, i)));
+    }
 }
 
 /// A request turned into model input, waiting for its turn.
@@ -112,22 +134,30 @@ fn prepare(e: &Engine, prompt: &str, max_tokens: Option<usize>, temperature: Opt
     Ok(Prepared { req, adapter, used_suffix, enqueued })
 }
 
+/// The label `status` and answers report for `choice`.
+fn adapter_label(e: &Engine, choice: AdapterChoice) -> String {
+    match (choice, &e.serving) {
+        (AdapterChoice::Base, _) => "base".to_string(),
+        (AdapterChoice::Serving, Some(s)) => format!("serving:{}", s.label),
+        _ => "latest".to_string(),
+    }
+}
+
 /// Run `f` with the adapter `choice` asks for; the promoted adapter is swapped in for
-/// the duration only. Returns the label to report.
-fn with_adapter<T>(e: &mut Engine, choice: AdapterChoice, f: impl FnOnce(&Engine) -> T) -> (String, T) {
-    let (label, saved) = match (choice, &e.serving) {
-        (AdapterChoice::Base, _) => ("base".to_string(), None),
+/// the duration only.
+fn with_adapter<T>(e: &mut Engine, choice: AdapterChoice, f: impl FnOnce(&Engine) -> T) -> T {
+    let saved = match (choice, &e.serving) {
         (AdapterChoice::Serving, Some(s)) => {
             let swapped = lora::set_adapters(e.model.model.clone(), s.values.clone());
-            (format!("serving:{}", s.label), Some(std::mem::replace(&mut e.model.model, swapped)))
+            Some(std::mem::replace(&mut e.model.model, swapped))
         }
-        _ => ("latest".to_string(), None),
+        _ => None,
     };
     let out = f(e);
     if let Some(m) = saved {
         e.model.model = m;
     }
-    (label, out)
+    out
 }
 
 fn package(out: &GenerateOutput, label: &str, p: &Prepared, started: Instant) -> CompletionResult {
@@ -144,36 +174,27 @@ fn package(out: &GenerateOutput, label: &str, p: &Prepared, started: Instant) ->
     }
 }
 
-/// Run requests that arrived together as shared batches, one per adapter choice
-/// (prompts of different lengths share a batch: see `model::generate`). Answers in
-/// input order. Concurrent editors then wait about one batch instead of one
-/// generation per request ahead of them.
-/// `streams[i]`: where request i's text deltas go, if it streams.
-pub fn run_batch(e: &mut Engine, items: Vec<Prepared>, streams: &[Option<&StreamTx>]) -> Vec<Result<CompletionResult, EngineError>> {
-    let mut answers: Vec<Option<Result<CompletionResult, EngineError>>> = (0..items.len()).map(|_| None).collect();
+/// Run requests that arrived together as shared batches, one per adapter choice and at
+/// most MAX_SERVE_BATCH each (prompts of different lengths share a batch: see
+/// `model::generate`). Concurrent editors then wait about one batch instead of one
+/// generation per request ahead of them. `streams[i]`: where request i's text deltas go,
+/// if it streams; `reply(i, answer)` is called once per request, as soon as it is done.
+pub fn run_batch(e: &mut Engine, items: Vec<Prepared>, streams: &[Option<&StreamTx>], reply: &mut dyn FnMut(usize, Result<CompletionResult, EngineError>)) {
     for choice in [AdapterChoice::Base, AdapterChoice::Latest, AdapterChoice::Serving] {
         let idx: Vec<usize> = (0..items.len()).filter(|&i| items[i].adapter == choice).collect();
-        if idx.is_empty() {
-            continue;
-        }
-        let started = Instant::now();
-        let reqs = idx.iter().map(|&i| items[i].req.clone()).collect();
-        let group_streams: Vec<Option<&StreamTx>> = idx.iter().map(|&i| streams[i]).collect();
-        let (label, outs) = with_adapter(e, choice, |e| decode_batch(e, reqs, &group_streams));
-        match outs {
-            Ok(outs) => {
-                for (&i, out) in idx.iter().zip(&outs) {
-                    answers[i] = Some(Ok(package(out, &label, &items[i], started)));
-                }
-            }
-            Err(err) => {
-                for &i in &idx {
-                    answers[i] = Some(Err(EngineError::Failed(err.to_string())));
-                }
-            }
+        for part in idx.chunks(MAX_SERVE_BATCH) {
+            let started = Instant::now();
+            let label = adapter_label(e, choice);
+            let reqs = part.iter().map(|&i| items[i].req.clone()).collect();
+            let part_streams: Vec<Option<&StreamTx>> = part.iter().map(|&i| streams[i]).collect();
+            with_adapter(e, choice, |e| {
+                decode_batch(e, reqs, &part_streams, &mut |j, out| {
+                    let i = part[j];
+                    reply(i, out.map(|o| package(&o, &label, &items[i], started)));
+                })
+            });
         }
     }
-    answers.into_iter().map(|a| a.expect("every request belongs to one adapter choice")).collect()
 }
 
 /// The model input of a `complete` request (FIM prompt when a suffix is given).

@@ -114,6 +114,12 @@ impl Decoding {
     pub fn tokens(&self, r: usize) -> &[u32] {
         &self.rows[r].tokens
     }
+
+    /// Whether every row of request `i` has finished (its answer can go out while the
+    /// rest of the batch decodes on).
+    pub fn request_done(&self, i: usize) -> bool {
+        self.rows.iter().filter(|r| r.req == i).all(|r| r.finish.is_some())
+    }
 }
 
 impl LoadedModel {
@@ -253,25 +259,28 @@ impl LoadedModel {
 
     /// Decode texts and package each request's completions, in request order.
     pub fn finish_many(&self, d: Decoding) -> Vec<GenerateOutput> {
-        let mut outs: Vec<GenerateOutput> = d
-            .reqs
+        (0..d.reqs.len()).map(|i| self.output_of(&d, i)).collect()
+    }
+
+    /// Request `i`'s completions as they stand (final once [`Decoding::request_done`]),
+    /// without ending the batch.
+    pub fn output_of(&self, d: &Decoding, i: usize) -> GenerateOutput {
+        let rows: Vec<&Row> = d.rows.iter().filter(|r| r.req == i).collect();
+        let completions = rows
             .iter()
-            .map(|r| GenerateOutput {
-                completions: Vec::with_capacity(r.n),
-                prompt_tokens: r.prompt_ids.len(),
-                prefill_s: d.prefill_s,
-                decode_s: d.decode_s,
-                decode_steps: 0,
+            .map(|r| {
+                let finish = r.finish.unwrap_or(FinishReason::Length);
+                let text = if finish == FinishReason::Stop { r.text.clone() } else { self.tokenizer.decode(&r.tokens) };
+                Completion { tokens: r.tokens.clone(), logprobs: r.logprobs.clone(), text, finish }
             })
             .collect();
-        for r in d.rows {
-            let finish = r.finish.unwrap_or(FinishReason::Length);
-            let text = if finish == FinishReason::Stop { r.text } else { self.tokenizer.decode(&r.tokens) };
-            let out = &mut outs[r.req];
-            out.decode_steps = out.decode_steps.max(r.tokens.len());
-            out.completions.push(Completion { tokens: r.tokens, logprobs: r.logprobs, text, finish });
+        GenerateOutput {
+            completions,
+            prompt_tokens: d.reqs[i].prompt_ids.len(),
+            prefill_s: d.prefill_s,
+            decode_s: d.decode_s,
+            decode_steps: rows.iter().map(|r| r.tokens.len()).max().unwrap_or(0),
         }
-        outs
     }
 
     /// ids [rows, cols] on the model's device.

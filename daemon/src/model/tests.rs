@@ -236,6 +236,36 @@ fn batched_prompts_of_different_lengths_match_one_at_a_time() {
     }
 }
 
+/// In a shared batch a short request is done (and can be answered) while a long one
+/// still decodes, and its output then is what the end of the batch reports.
+#[test]
+fn short_request_finishes_before_the_batch() {
+    let device = Device::flex();
+    let m = LoadedModel::load(&smollm2_path(), 256, &device).unwrap();
+    let mk = |text: &str, max_new_tokens| GenerateRequest {
+        prompt_ids: m.tokenizer.encode(text, false).unwrap(),
+        n: 1,
+        max_new_tokens,
+        sampling: SamplingParams::greedy(),
+        stop: vec![],
+        seed: 0,
+        adapter: false,
+        ignore_eos: true,
+    };
+    let mut d = m.start_many(vec![mk("def add(a, b):", 3), mk("class Stack:", 20)]).unwrap();
+    m.advance(&mut d, 4).unwrap();
+    assert!(d.request_done(0) && !d.request_done(1) && !d.is_done());
+    let early = m.output_of(&d, 0);
+    assert_eq!(early.completions[0].tokens.len(), 3);
+    while !d.is_done() {
+        m.advance(&mut d, 4).unwrap();
+    }
+    let all = m.finish_many(d);
+    assert_eq!(all[0].completions[0].tokens, early.completions[0].tokens);
+    assert_eq!(all[0].completions[0].text, early.completions[0].text);
+    assert_eq!(all[1].completions[0].tokens.len(), 20);
+}
+
 #[test]
 fn missing_tensor_and_bad_shape_name_file_and_tensor() {
     let dir = tempfile::tempdir().unwrap();
