@@ -8,7 +8,7 @@ use rlvr_client::{AdapterChoice, CompleteParams, CompletionResult, GenerateParam
 
 use super::{Engine, EngineError};
 use crate::model::chat::{self, Message};
-use crate::model::generate::{FinishReason, GenerateOutput, GenerateRequest};
+use crate::model::generate::{FinishReason, GenerateError, GenerateOutput, GenerateRequest};
 use crate::model::lora;
 use crate::model::sampling::SamplingParams;
 use crate::model::weights::Role;
@@ -58,23 +58,29 @@ const MAX_SERVE_BATCH: usize = 16;
 /// batch. A subscriber that went away gets nothing more; when every unanswered request
 /// is such a stream, decoding stops early.
 fn decode_batch(e: &Engine, reqs: Vec<GenerateRequest>, streams: &[Option<&StreamTx>], done: &mut dyn FnMut(usize, Result<GenerateOutput, EngineError>)) {
-    let n = reqs.len();
-    let fail = |err: crate::model::generate::GenerateError, done: &mut dyn FnMut(usize, Result<GenerateOutput, EngineError>), answered: &[bool]| {
-        for i in (0..n).filter(|&i| !answered[i]) {
+    let mut answered = vec![false; reqs.len()];
+    if let Err(err) = decode_into(e, reqs, streams, &mut answered, done) {
+        // A backend failure ends the batch: every request not yet answered gets it.
+        for i in (0..answered.len()).filter(|&i| !answered[i]) {
             done(i, Err(EngineError::Failed(err.to_string())));
         }
-    };
-    let mut answered = vec![false; n];
-    let mut d = match e.model.start_many(reqs) {
-        Ok(d) => d,
-        Err(err) => return fail(err, done, &answered),
-    };
+    }
+}
+
+/// The body of [`decode_batch`]; `answered[i]` records which requests got their output.
+fn decode_into(
+    e: &Engine,
+    reqs: Vec<GenerateRequest>,
+    streams: &[Option<&StreamTx>],
+    answered: &mut [bool],
+    done: &mut dyn FnMut(usize, Result<GenerateOutput, EngineError>),
+) -> Result<(), GenerateError> {
+    let n = reqs.len();
+    let mut d = e.model.start_many(reqs)?;
     let mut sent = vec![0usize; n];
     let mut open: Vec<bool> = streams.iter().map(Option::is_some).collect();
     while !d.is_done() {
-        if let Err(err) = e.model.advance(&mut d, STREAM_CHUNK) {
-            return fail(err, done, &answered);
-        }
+        e.model.advance(&mut d, STREAM_CHUNK)?;
         for (r, tx) in streams.iter().enumerate() {
             let (Some(tx), true) = (tx, open[r]) else { continue };
             // Serving requests have n = 1: request r is row r.
@@ -98,9 +104,13 @@ fn decode_batch(e: &Engine, reqs: Vec<GenerateRequest>, streams: &[Option<&Strea
             break;
         }
     }
-    for i in (0..n).filter(|&i| !answered[i]) {
-        done(i, Ok(e.model.output_of(&d, i)));
+    for i in 0..n {
+        if !answered[i] {
+            done(i, Ok(e.model.output_of(&d, i)));
+            answered[i] = true;
+        }
     }
+    Ok(())
 }
 
 /// A request turned into model input, waiting for its turn.
@@ -114,9 +124,7 @@ pub struct Prepared {
 /// Build the generation request for `prompt`.
 fn prepare(e: &Engine, prompt: &str, max_tokens: Option<usize>, temperature: Option<f64>, stop: &[String], adapter: AdapterChoice, enqueued: Instant, used_suffix: bool) -> Result<Prepared, EngineError> {
     let ids = e.model.tokenizer.encode(prompt, true).map_err(|err| EngineError::Failed(err.to_string()))?;
-    if ids.len() >= e.model.max_seq_len {
-        return Err(EngineError::Failed(format!("prompt has {} tokens; the context limit is {}", ids.len(), e.model.max_seq_len)));
-    }
+    e.model.check_prompt(&ids).map_err(|err| EngineError::Failed(err.to_string()))?;
     let temp = temperature.unwrap_or(0.0);
     if !(0.0..=10.0).contains(&temp) {
         return Err(EngineError::Failed(format!("temperature {temp} must be in [0, 10]")));

@@ -244,11 +244,7 @@ impl Training {
                     .render(m, et)
                     .map_err(|e| e.to_string())
                     .and_then(|text| m.tokenizer.encode(&text, true).map_err(|e| e.to_string()))
-                    .and_then(|ids| match ids.len() {
-                        0 => Err("the prompt is empty".to_string()),
-                        n if n >= m.max_seq_len => Err(format!("the prompt has {n} tokens; the context limit is {}", m.max_seq_len)),
-                        _ => Ok(ids),
-                    });
+                    .and_then(|ids| m.check_prompt(&ids).map(|()| ids).map_err(|e| e.to_string()));
                 match ids {
                     Ok(ids) => {
                         reqs.push(self.trainer.group_request(ids.clone()));

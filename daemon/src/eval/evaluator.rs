@@ -135,6 +135,7 @@ fn generate_chunk(model: &LoadedModel, target: &Target, tasks: &[EvalTask], opts
     for task in tasks {
         let prompt = opts.prompt.render(model, task).map_err(|source| EvalError::Prompt { task: task.id.clone(), source })?;
         let ids = model.tokenizer.encode(&prompt, true).map_err(|source| EvalError::Tokenize { task: task.id.clone(), source })?;
+        model.check_prompt(&ids).map_err(|source| EvalError::Generate { task: task.id.clone(), source })?;
         greedy.push(GenerateRequest {
             prompt_ids: ids,
             n: 1,
@@ -146,7 +147,8 @@ fn generate_chunk(model: &LoadedModel, target: &Target, tasks: &[EvalTask], opts
             ignore_eos: false,
         });
     }
-    // A failure names the chunk's first task: the batch fails as a whole.
+    // Prompts were checked one by one above; a backend failure here fails the batch
+    // as a whole and names its first task.
     let gen = |reqs: Vec<GenerateRequest>| model.generate_many(reqs).map_err(|source| EvalError::Generate { task: tasks[0].id.clone(), source });
     let sampled: Vec<GenerateRequest> = if opts.samples > 0 {
         tasks

@@ -146,16 +146,29 @@ impl LoadedModel {
         self.start_many(vec![req])
     }
 
+    /// Whether `ids` can be generated from: not empty, and shorter than the context.
+    /// Callers batching several prompts check each first, so one bad prompt is refused
+    /// alone instead of failing the batch.
+    pub fn check_prompt(&self, ids: &[u32]) -> Result<(), GenerateError> {
+        if ids.is_empty() {
+            return Err(GenerateError::EmptyPrompt);
+        }
+        if ids.len() >= self.max_seq_len {
+            return Err(GenerateError::TooLong { prompt: ids.len(), limit: self.max_seq_len });
+        }
+        Ok(())
+    }
+
     /// Prefill every request's prompt in one left-padded batch, then repeat each
     /// prompt's cache row across its `n` completions.
     pub fn start_many(&self, reqs: Vec<GenerateRequest>) -> Result<Decoding, GenerateError> {
-        let width = reqs.iter().map(|r| r.prompt_ids.len()).max().unwrap_or(0);
-        if reqs.is_empty() || reqs.iter().any(|r| r.prompt_ids.is_empty()) {
+        if reqs.is_empty() {
             return Err(GenerateError::EmptyPrompt);
         }
-        if width >= self.max_seq_len {
-            return Err(GenerateError::TooLong { prompt: width, limit: self.max_seq_len });
+        for r in &reqs {
+            self.check_prompt(&r.prompt_ids)?;
         }
+        let width = reqs.iter().map(|r| r.prompt_ids.len()).max().unwrap_or(0);
         let mut rows = Vec::new();
         let mut expand = Vec::new();
         for (i, req) in reqs.iter().enumerate() {
