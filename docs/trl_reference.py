@@ -8,7 +8,7 @@ forward(loss) / backward / optimizer, plus peak RSS.
 
 Reproduce (see docs/trl-reference.md):
     OMP_NUM_THREADS=2 MKL_NUM_THREADS=2 HF_HUB_OFFLINE=1 \
-    /usr/bin/time -v /root/.cache/rlvrd-fixture-venv/bin/python docs/trl_reference.py
+    /usr/bin/time -v ~/.cache/rlvrd-fixture-venv/bin/python docs/trl_reference.py
 
 Env knobs: TRL_REF_GC=1 enables gradient checkpointing (TRL's default);
 TRL_REF_STEPS (default 2); TRL_REF_TASKS (default examples/tasks/mbpp-train).
@@ -52,9 +52,9 @@ from trl import GRPOConfig, GRPOTrainer
 from trl.extras import profiling as trl_profiling
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE) if os.path.isdir(os.path.join(os.path.dirname(HERE), "examples")) else "/work/main"
+REPO = os.path.dirname(HERE)
 TASK_DIR = os.environ.get("TRL_REF_TASKS", os.path.join(REPO, "examples/tasks/mbpp-train"))
-MODEL_DIR = "/root/.cache/rlvrd/models"
+MODEL_DIR = os.path.expanduser("~/.cache/rlvrd/models")
 GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 N_PROMPTS = 4
 G = 8

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the example task tree from MBPP (Austin et al. 2021, CC-BY-4.0).
 
-    python3 examples/make_mbpp_tasks.py /path/to/mbpp.jsonl
+    python3 examples/make_mbpp_tasks.py [examples/data/mbpp/mbpp.jsonl]
 
 writes
   examples/tasks/mbpp-train/<task_id>/task.toml + test_task.py   (train split, 601-974)
@@ -106,7 +106,13 @@ def task_files(rec: dict) -> tuple[str, str, dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mbpp_jsonl", type=Path, help="mbpp.jsonl from google-research/google-research")
+    ap.add_argument(
+        "mbpp_jsonl",
+        type=Path,
+        nargs="?",
+        default=HERE / "data" / "mbpp" / "mbpp.jsonl",
+        help="mbpp.jsonl (default: the copy kept in examples/data/mbpp)",
+    )
     ap.add_argument("--tasks", type=Path, default=HERE / "tasks" / "mbpp-train")
     ap.add_argument("--eval", type=Path, default=HERE / "eval" / "mbpp-test.jsonl")
     args = ap.parse_args()

@@ -111,6 +111,9 @@ pub struct ModelConfig {
     pub system_prompt: Option<String>,
     /// Longest sequence (prompt + completion) the engine will process.
     pub max_seq_len: usize,
+    /// How the CPU inference path keeps the base weights: `auto` (a GGUF's own blocks;
+    /// safetensors in f32), `q8_0`, `f32`, or `off` (decode with burn tensors).
+    pub inference_weights: crate::model::cpu::InferenceWeights,
 }
 
 /// How prompts are wrapped before tokenization.
@@ -128,6 +131,7 @@ impl Default for ModelConfig {
             chat_template: ChatTemplateMode::Auto,
             system_prompt: None,
             max_seq_len: 2048,
+            inference_weights: crate::model::cpu::InferenceWeights::Auto,
         }
     }
 }

@@ -104,7 +104,7 @@ struct VerifyArgs {
     /// File with the candidate (a completion: fenced code or bare code).
     #[arg(long)]
     code: PathBuf,
-    /// MBPP JSON Lines file (default: the shared MBPP data, or $RLVRD_MBPP).
+    /// MBPP JSON Lines file (default: the copy bundled into rlvrd, examples/data/mbpp/mbpp.jsonl).
     #[arg(long)]
     mbpp_file: Option<PathBuf>,
     /// Treat the candidate as truncated at the token budget (overlong penalty).
@@ -128,9 +128,15 @@ enum BenchCmd {
         prompt_tokens: usize,
         #[arg(long, default_value_t = 64)]
         new_tokens: usize,
-        /// Batch for the grouped decode measurement (a GRPO group).
-        #[arg(long, default_value_t = 8)]
-        batch: usize,
+        /// Batches for the decode measurement, comma-separated (8 = a GRPO group).
+        #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
+        batch: Vec<usize>,
+        /// Prompt tokens of the time-to-first-token measurement (0 = skip).
+        #[arg(long, default_value_t = 1500)]
+        ttft_tokens: usize,
+        /// Override `[model] inference_weights` (auto, q8_0, f32, off).
+        #[arg(long)]
+        inference_weights: Option<rlvrd::model::cpu::InferenceWeights>,
         #[arg(long, default_value_t = 3)]
         repeats: usize,
     },
@@ -251,13 +257,16 @@ fn main() -> ExitCode {
             };
             rlvrd::commands::generate::run(cfg, &o)
         }),
-        Cmd::Bench(BenchCmd::Generate { synthetic, backend, prompt_tokens, new_tokens, batch, repeats }) => {
+        Cmd::Bench(BenchCmd::Generate { synthetic, backend, prompt_tokens, new_tokens, batch, ttft_tokens, inference_weights, repeats }) => {
             one_shot(cli.config.as_ref(), |cfg| {
                 let mut cfg = cfg.clone();
                 if let Some(kind) = backend {
                     cfg.backend.kind = kind;
                 }
-                let o = rlvrd::commands::bench::BenchGenerateOpts { synthetic, prompt_tokens, new_tokens, batch, repeats };
+                if let Some(w) = inference_weights {
+                    cfg.model.inference_weights = w;
+                }
+                let o = rlvrd::commands::bench::BenchGenerateOpts { synthetic, prompt_tokens, new_tokens, batches: batch.clone(), ttft_tokens, repeats };
                 rlvrd::commands::bench::generate(&cfg, &o)
             })
         }

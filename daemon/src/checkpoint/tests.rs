@@ -156,7 +156,7 @@ fn corrupt_truncated_or_unfinished_checkpoints_are_skipped_for_older_ones() {
     std::fs::remove_file(dir.join("step-000002/manifest.json")).unwrap();
     assert_eq!(latest_id(&store).as_deref(), Some("step-000001"));
     // A pointer that names nothing is ignored the same way.
-    std::fs::write(dir.join("latest"), "../../etc\n").unwrap();
+    std::fs::write(dir.join("latest"), "../../etc\n").unwrap(); // repo-path: not a path
     assert_eq!(latest_id(&store).as_deref(), Some("step-000001"));
 
     let valid: BTreeMap<String, bool> = store.list().unwrap().into_iter().map(|i| (i.id, i.valid)).collect();
@@ -255,7 +255,7 @@ fn rollback_moves_latest_and_a_revisited_step_replaces_the_old_one() {
     let latest: Vec<String> = store.list().unwrap().into_iter().filter(|i| i.is_latest).map(|i| i.id).collect();
     assert_eq!(latest, ["step-000001"]);
     assert!(matches!(store.rollback("step-000009"), Err(CheckpointError::NotFound { .. })));
-    for bad in ["../step-000001", "step-", "latest", "step-1/../../x"] {
+    for bad in ["../step-000001", "step-", "latest", "step-1/../../x"] { // repo-path: not a path
         assert!(matches!(store.rollback(bad), Err(CheckpointError::BadId { .. })), "{bad}");
     }
 

@@ -14,7 +14,11 @@ pub struct BenchGenerateOpts {
     pub synthetic: Option<std::path::PathBuf>,
     pub prompt_tokens: usize,
     pub new_tokens: usize,
-    pub batch: usize,
+    /// Batches for the decode measurement (1 = one editor request, 8 = a GRPO group
+    /// sharing its prompt, 32 = a training step's rollouts).
+    pub batches: Vec<usize>,
+    /// Prompt length of the time-to-first-token measurement (an editor's context).
+    pub ttft_tokens: usize,
     pub repeats: usize,
 }
 
@@ -22,62 +26,90 @@ pub fn generate(cfg: &Config, o: &BenchGenerateOpts) -> anyhow::Result<()> {
     let (m, dev, load_s) = load_model_or_synthetic(cfg, o.synthetic.as_deref())?;
     // A code-like prompt of the requested length (token ids cycle for synthetic models).
     let base = "def add(a, b):\n    \"\"\"Return the sum of a and b.\"\"\"\n    return a + b\n\n";
-    let mut ids = Vec::new();
-    while ids.len() < o.prompt_tokens {
-        match o.synthetic {
-            Some(_) => ids.push((ids.len() * 7919 % m.cfg.vocab_size) as u32),
-            None => ids.extend(m.tokenizer.encode(base, false)?),
+    let prompt = |n: usize| -> anyhow::Result<Vec<u32>> {
+        let mut ids = Vec::new();
+        while ids.len() < n {
+            match o.synthetic {
+                Some(_) => ids.push((ids.len() * 7919 % m.cfg.vocab_size) as u32),
+                None => ids.extend(m.tokenizer.encode(base, false)?),
+            }
         }
-    }
-    ids.truncate(o.prompt_tokens);
+        ids.truncate(n);
+        Ok(ids)
+    };
+    let ids = prompt(o.prompt_tokens)?;
+    let request = |ids: &[u32], n: usize, max_new: usize, seed: u64| GenerateRequest {
+        prompt_ids: ids.to_vec(),
+        n,
+        max_new_tokens: max_new,
+        sampling: SamplingParams { temperature: 1.0, top_p: 1.0, top_k: 0 },
+        stop: vec![],
+        seed,
+        adapter: false,
+        ignore_eos: true,
+    };
+    // (prefill s, decode s, tokens after the first of each row)
     let run = |n: usize, seed: u64| -> anyhow::Result<(f64, f64, usize)> {
-        let req = GenerateRequest {
-            prompt_ids: ids.clone(),
-            n,
-            max_new_tokens: o.new_tokens,
-            sampling: SamplingParams { temperature: 1.0, top_p: 1.0, top_k: 0 },
-            stop: vec![],
-            seed,
-            adapter: false,
-            ignore_eos: true,
-        };
-        let out = m.generate(&req)?;
-        let toks: usize = out.completions.iter().map(|c| c.tokens.len()).sum();
+        let out = m.generate(&request(&ids, n, o.new_tokens, seed))?;
+        let toks: usize = out.completions.iter().map(|c| c.tokens.len().saturating_sub(1)).sum();
         Ok((out.prefill_s, out.decode_s, toks))
     };
     // Warm-up (first-use allocations, thread pool start).
     run(1, 0)?;
     let mut prefill = Vec::new();
-    let mut decode1 = Vec::new();
-    let mut decode_b = Vec::new();
-    for r in 0..o.repeats.max(1) {
-        let (p, d, t) = run(1, r as u64 + 1)?;
-        prefill.push(o.prompt_tokens as f64 / p);
-        decode1.push((t - 1) as f64 / d);
-        let (_, d, t) = run(o.batch, r as u64 + 100)?;
-        decode_b.push((t - o.batch) as f64 / d);
+    let mut decode = serde_json::Map::new();
+    for &b in &o.batches {
+        let mut v = Vec::new();
+        for r in 0..o.repeats.max(1) {
+            let (p, d, t) = run(b, r as u64 + 1)?;
+            if b == 1 {
+                prefill.push(o.prompt_tokens as f64 / p);
+            }
+            v.push(t as f64 / d);
+        }
+        decode.insert(b.to_string(), json!(median(&mut v)));
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(|a, b| a.total_cmp(b));
-        v[v.len() / 2]
-    };
+    // Time to first token of an editor-sized prompt: prefill, then one sampled token.
+    let mut ttft = Vec::new();
+    if o.ttft_tokens > 0 {
+        let long = prompt(o.ttft_tokens.min(m.max_seq_len - 2))?;
+        for r in 0..o.repeats.max(1) {
+            let t = std::time::Instant::now();
+            m.generate(&request(&long, 1, 1, r as u64))?;
+            ttft.push(t.elapsed().as_secs_f64());
+        }
+    }
+    let cpu = m.cpu.as_ref().map(|c| {
+        json!({
+            "isa": crate::model::cpu::kernels::isa().name(),
+            "weights": cfg.model.inference_weights,
+            "weight_bytes": c.weight_bytes(),
+            "threads": rayon::current_num_threads(),
+        })
+    });
     let v = json!({
         "bench": "generate",
         "model": m.info(),
         "synthetic_weights": o.synthetic.is_some(),
         "backend": dev.info,
+        "cpu_path": cpu,
         "load_s": load_s,
         "prompt_tokens": o.prompt_tokens,
         "new_tokens": o.new_tokens,
-        "batch": o.batch,
         "repeats": o.repeats,
-        "prefill_tokens_per_s": median(&mut prefill),
-        "decode_tokens_per_s_batch1": median(&mut decode1),
-        "decode_tokens_per_s_batch": median(&mut decode_b),
+        "prefill_tokens_per_s": if prefill.is_empty() { None } else { Some(median(&mut prefill)) },
+        "decode_tokens_per_s": decode,
+        "ttft_prompt_tokens": o.ttft_tokens,
+        "ttft_s": if ttft.is_empty() { None } else { Some(median(&mut ttft)) },
         "peak_rss_bytes": peak_rss_bytes(),
     });
     println!("{}", serde_json::to_string_pretty(&v)?);
     Ok(())
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
 }
 
 /// `rlvrd bench parity`: the wgpu backend against the CPU backend and against the

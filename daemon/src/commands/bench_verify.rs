@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::verify::{load_mbpp, mbpp_file};
+use super::verify::load_mbpp;
 use crate::config::Config;
 use crate::reward::{Outcome, Verifier};
 
@@ -18,7 +18,7 @@ pub struct BenchVerifyOpts {
 }
 
 pub fn run(cfg: &Config, o: &BenchVerifyOpts) -> anyhow::Result<()> {
-    let mut tasks = load_mbpp(&mbpp_file(&o.mbpp_file)?)?;
+    let (_, mut tasks) = load_mbpp(o.mbpp_file.as_deref())?;
     if let Some(n) = o.limit {
         tasks.truncate(n);
     }

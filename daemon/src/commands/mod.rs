@@ -25,8 +25,8 @@ pub fn load_model_or_synthetic(cfg: &Config, synthetic: Option<&std::path::Path>
     let dev = backend::select(&cfg.backend)?;
     let t = std::time::Instant::now();
     let m = match synthetic {
-        Some(c) => LoadedModel::synthetic(c, 0, cfg.model.max_seq_len, &dev.device)?,
-        None => LoadedModel::load(&cfg.model.path, cfg.model.max_seq_len, &dev.device)?,
+        Some(c) => LoadedModel::synthetic(c, 0, cfg.model.max_seq_len, &dev.device)?.with_cpu_path(cfg.model.inference_weights, None)?,
+        None => LoadedModel::load_with(&cfg.model.path, cfg.model.max_seq_len, &dev.device, cfg.model.inference_weights)?,
     };
     Ok((m, dev, t.elapsed().as_secs_f64()))
 }

@@ -16,7 +16,7 @@ pub struct VerifyOpts {
     pub mbpp_id: u32,
     /// File with the completion (fences and chat noise are stripped as in training).
     pub code: PathBuf,
-    /// mbpp.jsonl; default: see [`default_mbpp_path`].
+    /// mbpp.jsonl; default: the copy bundled into the binary.
     pub mbpp_file: Option<PathBuf>,
     /// The completion was cut at max_new_tokens (applies `overlong_penalty`).
     pub truncated: bool,
@@ -40,38 +40,28 @@ impl MbppTask {
     }
 }
 
-/// `$RLVRD_MBPP`, else `shared/data/mbpp/mbpp.jsonl` next to the current directory or
-/// next to the source checkout.
-pub fn default_mbpp_path() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("RLVRD_MBPP").map(PathBuf::from),
-        Some(PathBuf::from("../shared/data/mbpp/mbpp.jsonl")),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/mbpp/mbpp.jsonl")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_file())
-}
-
-pub fn load_mbpp(path: &Path) -> anyhow::Result<Vec<MbppTask>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    text.lines()
+/// The MBPP tasks of `explicit`, or of the copy bundled into the binary.
+pub fn load_mbpp(explicit: Option<&Path>) -> anyhow::Result<(String, Vec<MbppTask>)> {
+    let (name, text) = match explicit {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read MBPP file {}", path.display()))?;
+            (path.display().to_string(), text)
+        }
+        None => (crate::tasks::bundled::MBPP_JSONL_NAME.to_string(), crate::tasks::bundled::MBPP_JSONL.to_string()),
+    };
+    let tasks = text
+        .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{}:{}: not an MBPP task", path.display(), i + 1)))
-        .collect()
-}
-
-pub(crate) fn mbpp_file(explicit: &Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    match explicit.clone().or_else(default_mbpp_path) {
-        Some(p) => Ok(p),
-        None => bail!("mbpp.jsonl not found: pass its path or set RLVRD_MBPP"),
-    }
+        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{name}:{}: not an MBPP task", i + 1)))
+        .collect::<anyhow::Result<_>>()?;
+    Ok((name, tasks))
 }
 
 pub fn run(cfg: &Config, opts: &VerifyOpts) -> anyhow::Result<()> {
-    let path = mbpp_file(&opts.mbpp_file)?;
-    let tasks = load_mbpp(&path)?;
+    let (name, tasks) = load_mbpp(opts.mbpp_file.as_deref())?;
     let Some(task) = tasks.into_iter().find(|t| t.task_id == opts.mbpp_id) else {
-        bail!("no MBPP task {} in {}", opts.mbpp_id, path.display());
+        bail!("no MBPP task {} in {name}", opts.mbpp_id);
     };
     let completion = std::fs::read_to_string(&opts.code).with_context(|| format!("cannot read {}", opts.code.display()))?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

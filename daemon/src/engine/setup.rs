@@ -34,7 +34,7 @@ pub fn load(deps: EngineDeps) -> Result<Engine, (EngineDeps, String)> {
     let loaded = backend::select(&cfg.backend).map_err(|e| e.to_string()).and_then(|dev| {
         deps.shared.set_backend(dev.info.clone());
         let t = std::time::Instant::now();
-        let m = LoadedModel::load(&cfg.model.path, cfg.model.max_seq_len, &dev.device).map_err(|e| e.to_string())?;
+        let m = LoadedModel::load_with(&cfg.model.path, cfg.model.max_seq_len, &dev.device, cfg.model.inference_weights).map_err(|e| e.to_string())?;
         tracing::info!(path = %cfg.model.path.display(), secs = t.elapsed().as_secs_f64(), params = m.cfg.parameter_count(), "model loaded");
         Ok(m)
     });

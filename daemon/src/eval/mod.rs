@@ -91,7 +91,7 @@ impl Default for EvalConfig {
 impl EvalConfig {
     /// The eval tasks: `file` filtered to `mbpp_ids` (the limit is the evaluator's).
     pub fn tasks(&self) -> Result<Vec<EvalTask>, String> {
-        let records = crate::commands::verify::load_mbpp(&self.file).map_err(|e| format!("eval tasks {}: {e:#}", self.file.display()))?;
+        let (_, records) = crate::commands::verify::load_mbpp(Some(&self.file)).map_err(|e| format!("eval tasks: {e:#}"))?;
         let tasks = mbpp_range(&records, self.mbpp_ids);
         if tasks.is_empty() {
             return Err(format!("no eval tasks with ids {:?} in {}", self.mbpp_ids, self.file.display()));

@@ -5,12 +5,14 @@
 //! Returns token ids, per-token log-probs of the sampled tokens, finish reasons and
 //! timings.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use burn::tensor::{Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::cache::KvCache;
+use super::cpu::{self, Adapters, SeqCache, Workspace};
 use super::sampling::{sample, Rng, SamplingParams};
 use super::transformer::Logits;
 use super::LoadedModel;
@@ -86,15 +88,26 @@ struct Row {
     text: String,
 }
 
+/// The decoding state of the batch, per compute path.
+enum State {
+    /// burn tensors (the GPU): one left-padded cache for the batch.
+    Burn(KvCache),
+    /// The CPU path: a cache per active row (a group shares its prompt's), the adapter
+    /// copies used for this batch, and buffers reused every step.
+    Cpu { seqs: Vec<SeqCache>, adapters: Option<Arc<Adapters>>, ws: Box<Workspace> },
+}
+
 /// A generation in progress: the engine advances it a chunk of tokens at a time so
 /// other work (an editor's completion) can run in between.
 pub struct Decoding {
     reqs: Vec<GenerateRequest>,
     rows: Vec<Row>,
-    cache: KvCache,
+    state: State,
     /// `active[j]` = the row batch position j holds.
     active: Vec<usize>,
-    row_logits: Vec<Vec<f32>>,
+    /// Logits of the next token of each active row, [active, vocab].
+    row_logits: Vec<f32>,
+    vocab: usize,
     step: usize,
     prefill_s: f64,
     decode_s: f64,
@@ -170,16 +183,41 @@ impl LoadedModel {
         }
         let width = reqs.iter().map(|r| r.prompt_ids.len()).max().unwrap_or(0);
         let mut rows = Vec::new();
-        let mut expand = Vec::new();
         for (i, req) in reqs.iter().enumerate() {
             let mut seed_rng = Rng::new(req.seed);
             let max_new = req.max_new_tokens.min(self.max_seq_len - width);
             for _ in 0..req.n.max(1) {
                 rows.push(Row { req: i, max_new, rng: seed_rng.fork(), tokens: vec![], logprobs: vec![], finish: None, text: String::new() });
-                expand.push(i);
             }
         }
         let t0 = Instant::now();
+        let (state, first, vocab) = match &self.cpu {
+            Some(c) => self.prefill_cpu(c, &reqs, &rows)?,
+            None => self.prefill_burn(&reqs, &rows, width)?,
+        };
+        let active: Vec<usize> = (0..rows.len()).filter(|&r| rows[r].max_new > 0).collect();
+        let row_logits = active.iter().flat_map(|&r| first[rows[r].req * vocab..(rows[r].req + 1) * vocab].iter().copied()).collect();
+        Ok(Decoding { row_logits, vocab, reqs, rows, state, active, step: 0, prefill_s: t0.elapsed().as_secs_f64(), decode_s: 0.0 })
+    }
+
+    /// CPU path: prefill every prompt in one forward, then fork each prompt's cache
+    /// (shared, not copied) into its group's rows. Returns the state and each
+    /// request's logits.
+    fn prefill_cpu(&self, c: &cpu::CpuModel, reqs: &[GenerateRequest], rows: &[Row]) -> Result<(State, Vec<f32>, usize), GenerateError> {
+        let adapters = if reqs[0].adapter { cpu::adapters(&self.model) } else { None };
+        let mut ws = Box::<Workspace>::default();
+        let mut prompts: Vec<SeqCache> = reqs.iter().map(|r| SeqCache::new(c, r.prompt_ids.len())).collect();
+        let tokens: Vec<&[u32]> = reqs.iter().map(|r| r.prompt_ids.as_slice()).collect();
+        let mut first = Vec::new();
+        c.forward(&mut prompts.iter_mut().collect::<Vec<_>>(), &tokens, adapters.as_deref(), &mut ws, &mut first);
+        let prefixes: Vec<Arc<cpu::KvBlock>> = prompts.into_iter().map(|p| Arc::new(p.own)).collect();
+        let seqs = rows.iter().filter(|r| r.max_new > 0).map(|r| SeqCache::fork(c, prefixes[r.req].clone(), r.max_new)).collect();
+        Ok((State::Cpu { seqs, adapters, ws }, first, c.cfg.vocab_size))
+    }
+
+    /// burn path: prefill the left-padded prompts together, then repeat each prompt's
+    /// cache row across its group.
+    fn prefill_burn(&self, reqs: &[GenerateRequest], rows: &[Row], width: usize) -> Result<(State, Vec<f32>, usize), GenerateError> {
         let pad: Vec<usize> = reqs.iter().map(|r| width - r.prompt_ids.len()).collect();
         let mut ids = Vec::with_capacity(reqs.len() * width);
         for (req, &p) in reqs.iter().zip(&pad) {
@@ -193,21 +231,13 @@ impl LoadedModel {
         let adapter = reqs[0].adapter;
         debug_assert!(reqs.iter().all(|r| r.adapter == adapter), "requests in one batch share the adapter setting");
         let logits = self.model.forward(ids, &self.rope, Some(&mut cache), adapter, Logits::Last);
-        let first = self.host_rows(logits)?;
-        if expand.len() != reqs.len() {
+        let (first, vocab) = self.host_rows(logits)?;
+        // One cache row per active row (rows with no room to generate get none).
+        let expand: Vec<usize> = rows.iter().filter(|r| r.max_new > 0).map(|r| r.req).collect();
+        if expand.len() != reqs.len() || expand.iter().enumerate().any(|(j, &i)| j != i) {
             cache.select_rows(&expand, &self.device);
         }
-        let active = (0..rows.len()).filter(|&r| rows[r].max_new > 0).collect();
-        Ok(Decoding {
-            row_logits: expand.iter().map(|&i| first[i].clone()).collect(),
-            reqs,
-            rows,
-            cache,
-            active,
-            step: 0,
-            prefill_s: t0.elapsed().as_secs_f64(),
-            decode_s: 0.0,
-        })
+        Ok((State::Burn(cache), first, vocab))
     }
 
     /// Decode up to `chunk` more tokens per row. Returns the number of steps taken.
@@ -224,15 +254,30 @@ impl LoadedModel {
                 break;
             }
             let next: Vec<u32> = if keep.len() != d.active.len() {
-                d.cache.select_rows(&keep, &self.device);
+                match &mut d.state {
+                    State::Burn(cache) => cache.select_rows(&keep, &self.device),
+                    State::Cpu { seqs, .. } => {
+                        let mut old: Vec<Option<SeqCache>> = seqs.drain(..).map(Some).collect();
+                        seqs.extend(keep.iter().map(|&j| old[j].take().expect("each row kept once")));
+                    }
+                }
                 d.active = keep.iter().map(|&j| d.active[j]).collect();
                 keep.iter().map(|&j| next[j]).collect()
             } else {
                 next
             };
-            let ids = self.ids_tensor(&next, d.active.len(), 1);
-            let logits = self.model.forward(ids, &self.rope, Some(&mut d.cache), d.reqs[0].adapter, Logits::Last);
-            d.row_logits = self.host_rows(logits)?;
+            match &mut d.state {
+                State::Burn(cache) => {
+                    let ids = self.ids_tensor(&next, d.active.len(), 1);
+                    let logits = self.model.forward(ids, &self.rope, Some(cache), d.reqs[0].adapter, Logits::Last);
+                    d.row_logits = self.host_rows(logits)?.0;
+                }
+                State::Cpu { seqs, adapters, ws } => {
+                    let c = self.cpu.as_ref().expect("a CPU decoding runs on the CPU path");
+                    let tokens: Vec<&[u32]> = next.iter().map(std::slice::from_ref).collect();
+                    c.forward(&mut seqs.iter_mut().collect::<Vec<_>>(), &tokens, adapters.as_deref(), ws, &mut d.row_logits);
+                }
+            }
         }
         d.decode_s += t.elapsed().as_secs_f64();
         Ok(taken)
@@ -244,7 +289,7 @@ impl LoadedModel {
         for (j, &r) in d.active.iter().enumerate() {
             let row = &mut d.rows[r];
             let req = &d.reqs[row.req];
-            let (tok, lp) = sample(&d.row_logits[j], &req.sampling, &mut row.rng);
+            let (tok, lp) = sample(&d.row_logits[j * d.vocab..(j + 1) * d.vocab], &req.sampling, &mut row.rng);
             row.tokens.push(tok);
             row.logprobs.push(lp);
             if !req.ignore_eos && self.tokenizer.eos.contains(&tok) {
@@ -302,12 +347,11 @@ impl LoadedModel {
         Tensor::from_data(TensorData::new(data, [rows, cols]), &self.device)
     }
 
-    /// [batch, 1, vocab] logits -> one Vec per batch row, on the host.
-    fn host_rows(&self, logits: Tensor<3>) -> Result<Vec<Vec<f32>>, GenerateError> {
-        let [b, t, v] = logits.dims();
+    /// [batch, 1, vocab] logits -> [batch * vocab] on the host, and vocab.
+    fn host_rows(&self, logits: Tensor<3>) -> Result<(Vec<f32>, usize), GenerateError> {
+        let [_, t, v] = logits.dims();
         debug_assert_eq!(t, 1);
-        let data = logits.into_data();
-        let flat: Vec<f32> = data.try_to_vec::<f32>().map_err(|e| GenerateError::Backend(format!("{e:?}")))?;
-        Ok(flat.chunks(v).take(b).map(|c| c.to_vec()).collect())
+        let flat: Vec<f32> = logits.into_data().try_to_vec::<f32>().map_err(|e| GenerateError::Backend(format!("{e:?}")))?;
+        Ok((flat, v))
     }
 }

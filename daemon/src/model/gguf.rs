@@ -344,8 +344,8 @@ impl GgufFile {
         self.require(key)?.as_f64().ok_or_else(|| GgufError::Metadata { path: self.path.clone(), key: key.into() })
     }
 
-    /// Dequantize tensor `name` to f32 in row-major (PyTorch) order; returns (shape, data).
-    pub fn tensor_f32(&self, name: &str) -> Result<(Vec<usize>, Vec<f32>), GgufError> {
+    /// Tensor `name` as stored: row-major (PyTorch) shape, element type and bytes.
+    pub fn tensor_raw(&self, name: &str) -> Result<(Vec<usize>, GgmlType, &[u8]), GgufError> {
         let info = self
             .tensors
             .get(name)
@@ -355,10 +355,15 @@ impl GgufFile {
             tensor: name.into(),
             kind,
         })?;
-        let numel = info.numel();
         let (per, bytes) = kind.block();
-        let raw = &self.data[info.offset..info.offset + numel / per * bytes];
-        Ok((info.shape(), dequantize(kind, raw, numel)))
+        Ok((info.shape(), kind, &self.data[info.offset..info.offset + info.numel() / per * bytes]))
+    }
+
+    /// Dequantize tensor `name` to f32 in row-major (PyTorch) order; returns (shape, data).
+    pub fn tensor_f32(&self, name: &str) -> Result<(Vec<usize>, Vec<f32>), GgufError> {
+        let (shape, kind, raw) = self.tensor_raw(name)?;
+        let numel = shape.iter().product();
+        Ok((shape, dequantize(kind, raw, numel)))
     }
 }
 

@@ -73,7 +73,7 @@ fn proj_mut(m: &mut Transformer, role: Role) -> &mut Proj {
     }
 }
 
-fn proj(m: &Transformer, role: Role) -> &Proj {
+pub(crate) fn proj(m: &Transformer, role: Role) -> &Proj {
     let b = &m.layers[match role {
         Role::Q(l) | Role::K(l) | Role::V(l) | Role::O(l) | Role::Gate(l) | Role::Up(l) | Role::Down(l) => l,
         other => panic!("{other:?} is not a projection"),

@@ -8,12 +8,15 @@
 //! - [`cache`]: KV cache (state, not parameters).
 //! - [`tokenizer`], [`chat`]: text in and out.
 //! - [`sampling`], [`generate`]: picking tokens; batched generation.
+//! - [`cpu`]: the CPU inference path (compact weights, fused kernels) generation uses
+//!   on the CPU backend.
 
 pub mod attention;
 pub mod block;
 pub mod cache;
 pub mod chat;
 pub mod config;
+pub mod cpu;
 pub mod generate;
 pub mod gguf;
 pub mod layers;
@@ -51,6 +54,8 @@ pub enum ModelError {
     Gguf(#[from] gguf::GgufError),
     #[error(transparent)]
     Chat(#[from] ChatError),
+    #[error("{path}: CPU inference weights: {source}")]
+    CpuPath { path: PathBuf, source: cpu::CpuPathError },
 }
 
 /// A model ready to run: network, tokenizer and rope tables on one device.
@@ -63,36 +68,66 @@ pub struct LoadedModel {
     pub path: PathBuf,
     /// Context used by the engine (config limit clipped to the model's).
     pub max_seq_len: usize,
+    /// The CPU inference path generation runs on (None on a GPU, or when turned off).
+    pub cpu: Option<cpu::CpuModel>,
+}
+
+/// Whether `device` is the CPU backend (where the CPU inference path applies).
+pub fn is_cpu(device: &Device) -> bool {
+    *device == Device::flex()
 }
 
 impl LoadedModel {
-    /// Load a `.gguf` file or a HF snapshot directory.
+    /// Load a `.gguf` file or a HF snapshot directory, with the default CPU path.
     pub fn load(path: &Path, max_seq_len: usize, device: &Device) -> Result<LoadedModel, ModelError> {
+        Self::load_with(path, max_seq_len, device, cpu::InferenceWeights::Auto)
+    }
+
+    /// Load, keeping the CPU path's weights as `weights` says.
+    pub fn load_with(path: &Path, max_seq_len: usize, device: &Device, weights: cpu::InferenceWeights) -> Result<LoadedModel, ModelError> {
         if !path.exists() {
             return Err(ModelError::NotFound { path: path.into() });
         }
-        let (cfg, model, tokenizer) = if path.is_dir() {
+        let (m, g) = if path.is_dir() {
             if !path.join("config.json").is_file() {
                 return Err(ModelError::NotAModel { path: path.into() });
             }
             let (cfg, model) = weights::load_hf(path, device)?;
-            (cfg, model, TextTokenizer::from_hf_dir(path)?)
+            (Self::assemble(cfg, model, TextTokenizer::from_hf_dir(path)?, max_seq_len, device, path), None)
         } else {
             let g = gguf::GgufFile::open(path)?;
             let (cfg, model) = weights::load_gguf(&g, device)?;
             let tok = TextTokenizer::from_gguf(&g)?;
-            (cfg, model, tok)
+            (Self::assemble(cfg, model, tok, max_seq_len, device, path), Some(g))
         };
+        m.with_cpu_path(weights, g.as_ref())
+    }
+
+    fn assemble(cfg: ArchConfig, model: Transformer, tokenizer: TextTokenizer, max_seq_len: usize, device: &Device, path: &Path) -> LoadedModel {
         let max_seq_len = max_seq_len.min(cfg.max_position_embeddings).max(16);
         let rope = Rope::new(&cfg, max_seq_len, device);
-        Ok(LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: path.into(), max_seq_len })
+        LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: path.into(), max_seq_len, cpu: None }
+    }
+
+    /// Build the CPU inference path (on the CPU backend only): from the GGUF's own
+    /// blocks when `gguf` is given, else from the burn model's weights.
+    pub fn with_cpu_path(mut self, weights: cpu::InferenceWeights, gguf: Option<&gguf::GgufFile>) -> Result<LoadedModel, ModelError> {
+        self.cpu = None;
+        if weights == cpu::InferenceWeights::Off || !is_cpu(&self.device) {
+            return Ok(self);
+        }
+        let built = match gguf {
+            Some(g) => cpu::from_gguf(g, &self.cfg, self.max_seq_len, weights),
+            None => cpu::from_transformer(&self.model, &self.cfg, self.max_seq_len, weights),
+        };
+        self.cpu = Some(built.map_err(|source| ModelError::CpuPath { path: self.path.clone(), source })?);
+        Ok(self)
     }
 
     /// Assemble from parts (tiny test models with a synthetic tokenizer).
     pub fn from_parts(cfg: ArchConfig, model: Transformer, tokenizer: TextTokenizer, max_seq_len: usize, device: &Device) -> LoadedModel {
-        let max_seq_len = max_seq_len.min(cfg.max_position_embeddings).max(16);
-        let rope = Rope::new(&cfg, max_seq_len, device);
-        LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: PathBuf::from("<parts>"), max_seq_len }
+        let m = Self::assemble(cfg, model, tokenizer, max_seq_len, device, Path::new("<parts>"));
+        m.with_cpu_path(cpu::InferenceWeights::Auto, None).expect("f32 CPU path of an in-memory model")
     }
 
     /// A model with the architecture of a HF `config.json` and seeded random weights,
@@ -102,9 +137,7 @@ impl LoadedModel {
         let cfg = config::ArchConfig::from_hf_config(config_json).map_err(WeightsError::from)?;
         let model = weights::load_random(&cfg, seed, device)?;
         let tokenizer = TextTokenizer::synthetic(cfg.vocab_size)?;
-        let max_seq_len = max_seq_len.min(cfg.max_position_embeddings).max(16);
-        let rope = Rope::new(&cfg, max_seq_len, device);
-        Ok(LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: config_json.into(), max_seq_len })
+        Self::assemble(cfg, model, tokenizer, max_seq_len, device, config_json).with_cpu_path(cpu::InferenceWeights::Auto, None)
     }
 
     /// Prompt text for a user message: the checkpoint's chat template when `chat` and

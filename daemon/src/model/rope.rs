@@ -47,23 +47,29 @@ pub fn inv_freq(cfg: &ArchConfig) -> Vec<f32> {
     f
 }
 
-impl Rope {
-    pub fn new(cfg: &ArchConfig, len: usize, device: &burn::tensor::Device) -> Rope {
-        let inv = inv_freq(cfg);
-        let d = cfg.head_dim;
-        let mut cos = Vec::with_capacity(len * d);
-        let mut sin = Vec::with_capacity(len * d);
-        for p in 0..len {
-            // emb = cat(freqs, freqs): both halves of a head use the same frequency.
-            for half in 0..2 {
-                let _ = half;
-                for &f in &inv {
-                    let a = p as f32 * f;
-                    cos.push(a.cos());
-                    sin.push(a.sin());
-                }
+/// cos / sin for positions `0..len`, each [len, head_dim] row-major. Both halves of a
+/// head use the same frequency (emb = cat(freqs, freqs)).
+pub fn tables(cfg: &ArchConfig, len: usize) -> (Vec<f32>, Vec<f32>) {
+    let inv = inv_freq(cfg);
+    let d = cfg.head_dim;
+    let mut cos = Vec::with_capacity(len * d);
+    let mut sin = Vec::with_capacity(len * d);
+    for p in 0..len {
+        for _half in 0..2 {
+            for &f in &inv {
+                let a = p as f32 * f;
+                cos.push(a.cos());
+                sin.push(a.sin());
             }
         }
+    }
+    (cos, sin)
+}
+
+impl Rope {
+    pub fn new(cfg: &ArchConfig, len: usize, device: &burn::tensor::Device) -> Rope {
+        let d = cfg.head_dim;
+        let (cos, sin) = tables(cfg, len);
         let t = |v: Vec<f32>, dev: &Device| Tensor::<2>::from_data(TensorData::new(v, [len, d]), dev);
         Rope { cos: t(cos, device), sin: t(sin, device), len }
     }

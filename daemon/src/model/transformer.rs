@@ -34,13 +34,24 @@ pub enum Logits {
 impl Transformer {
     /// ids [batch, seq] at positions `pos0..` -> logits per `which`. `adapter`: a bool
     /// (adapters on / off) or an [`AdapterUse`].
-    pub fn forward(&self, ids: Tensor<2, Int>, rope: &Rope, mut cache: Option<&mut KvCache>, adapter: impl Into<AdapterUse>, which: Logits) -> Tensor<3> {
+    pub fn forward(&self, ids: Tensor<2, Int>, rope: &Rope, cache: Option<&mut KvCache>, adapter: impl Into<AdapterUse>, which: Logits) -> Tensor<3> {
+        let x = self.hidden(ids, rope, cache, adapter, which);
+        let [b, t, hidden] = x.dims();
+        let logits = matmul_wt(x.reshape([b * t, hidden]), self.head());
+        let vocab = logits.dims()[1];
+        logits.reshape([b, t, vocab])
+    }
+
+    /// The final-normed hidden states at the positions `which` selects, [batch, t,
+    /// hidden]: what the head projects to logits. Scoring uses it to avoid holding
+    /// full-vocabulary logits for every position (see `train::logprobs`).
+    pub fn hidden(&self, ids: Tensor<2, Int>, rope: &Rope, mut cache: Option<&mut KvCache>, adapter: impl Into<AdapterUse>, which: Logits) -> Tensor<3> {
         let adapter = adapter.into();
         let [b, t] = ids.dims();
         let pos0 = cache.as_ref().map(|c| c.len).unwrap_or(0);
         let embed = self.embed.val();
         let hidden = embed.dims()[1];
-        let mut x = embed.clone().select(0, ids.reshape([b * t])).reshape([b, t, hidden]);
+        let mut x = embed.select(0, ids.reshape([b * t])).reshape([b, t, hidden]);
         let pad = cache.as_ref().map(|c| c.pad.clone()).unwrap_or_default();
         debug_assert!(pad.is_empty() || pad.len() == b, "one padding entry per batch row");
         let rep = self.layers.first().map_or(1, |l| l.attn.n_heads / l.attn.n_kv_heads);
@@ -57,14 +68,14 @@ impl Transformer {
             Logits::From(start) if start > 0 => x = x.narrow(1, start, t - start),
             _ => {}
         }
-        let x = self.norm.forward(x);
-        let [b2, t2, _] = x.dims();
-        let x2 = x.reshape([b2 * t2, hidden]);
-        let logits = match &self.lm_head {
-            Some(w) => matmul_wt(x2, w.val()),
-            None => matmul_wt(x2, embed),
-        };
-        let vocab = logits.dims()[1];
-        logits.reshape([b2, t2, vocab])
+        self.norm.forward(x)
+    }
+
+    /// The output projection [vocab, hidden] (the embedding when tied). Frozen.
+    pub fn head(&self) -> Tensor<2> {
+        match &self.lm_head {
+            Some(w) => w.val(),
+            None => self.embed.val(),
+        }
     }
 }

@@ -46,20 +46,10 @@ struct MbppTask {
     test_list: Vec<String>,
 }
 
-fn mbpp_path() -> PathBuf {
-    let rel = crate::manifest_dir().join("../../shared/data/mbpp/mbpp.jsonl");
-    if rel.is_file() {
-        return rel;
-    }
-    match std::env::var_os("RLVRD_MBPP") {
-        Some(p) if PathBuf::from(&p).is_file() => p.into(),
-        _ => panic!("MBPP not found at {} and RLVRD_MBPP is not set to mbpp.jsonl", rel.display()),
-    }
-}
-
 fn load_mbpp() -> Vec<MbppTask> {
-    let text = std::fs::read_to_string(mbpp_path()).unwrap();
-    text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
+    // The copy bundled into the binary (examples/data/mbpp/mbpp.jsonl).
+    crate::tasks::bundled::MBPP_JSONL
+        .lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

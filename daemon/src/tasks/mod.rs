@@ -13,6 +13,7 @@
 //! }
 //! ```
 
+pub mod bundled;
 mod error;
 mod files;
 mod formats;

@@ -1,6 +1,13 @@
 //! Teacher-forced log-probabilities of given completion tokens under the current
 //! policy (or the base model with the adapter off): one batched forward, right padding,
 //! a mask for the real completion tokens.
+//!
+//! Memory: full-vocabulary logits for every position of a micro-batch (8 rows x 400
+//! positions x 49,152 entries = 630 MB in f32, several copies of it kept for the
+//! backward pass) were most of the trainer's peak RSS. [`picked_logprobs`] never keeps
+//! them: the normalizer and the softmax-weighted head row are computed in chunks
+//! outside the autodiff graph, and the differentiable part is a product with the
+//! hidden states whose value and gradient equal those of log-softmax.
 
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
@@ -61,20 +68,55 @@ pub fn token_logprobs(model: &Transformer, rope: &Rope, batch: &ScoreBatch, temp
     let (ids, total, layout) = batch.layout();
     let rows = batch.rows();
     let ids_t = Tensor::<2, Int>::from_data(TensorData::new(ids.clone(), [rows, total]), device);
-    let logits = model.forward(ids_t, rope, None, adapter, Logits::From(layout.start));
-    let logits = logits.narrow(1, 0, layout.window); // drop the last position (predicts nothing)
-    let t = if temperature > 0.0 { temperature as f64 } else { 1.0 };
-    let logits = logits.div_scalar(t);
-    // log_softmax(x)[y] = x[y] - logsumexp(x), computed stably.
-    let max = logits.clone().max_dim(2).detach();
-    let lse = (logits.clone() - max.clone()).exp().sum_dim(2).log() + max; // [rows, window, 1]
+    let h = model.hidden(ids_t, rope, None, adapter, Logits::From(layout.start));
+    let h = h.narrow(1, 0, layout.window); // drop the last position (predicts nothing)
     let targets: Vec<i64> = (0..rows)
         .flat_map(|i| (0..layout.window).map(move |w| (i, w)))
         .map(|(i, w)| ids[i * total + layout.start + w + 1])
         .collect();
-    let targets = Tensor::<3, Int>::from_data(TensorData::new(targets, [rows, layout.window, 1]), device);
-    let picked = logits.gather(2, targets);
-    ((picked - lse).squeeze_dim::<2>(2), layout)
+    (picked_logprobs(h, &targets, model.head(), temperature, device), layout)
+}
+
+/// Rows of the chunks the normalizer is computed in: 128 x 49,152 x 4 B = 25 MB.
+const VOCAB_CHUNK_ROWS: usize = 128;
+
+/// `log softmax(h W^T / t)[target]` for hidden states `h` [rows, w, hidden] and one
+/// target per position, [rows, w]; differentiable with respect to `h`.
+///
+/// With p = softmax(h W^T / t), the value is (h . w_y) / t - lse and the gradient
+/// with respect to h is (w_y - E_p[w]) / t. Both lse and E_p[w] = p W are computed
+/// chunk by chunk on detached values, so no [positions, vocab] tensor outlives its
+/// chunk; then
+///   (h . w_y - h . E_p[w]) / t + stop_grad((h . E_p[w]) / t - lse)
+/// has exactly that value and that gradient. `head` is frozen (no gradient needed).
+pub fn picked_logprobs(h: Tensor<3>, targets: &[i64], head: Tensor<2>, temperature: f32, device: &Device) -> Tensor<2> {
+    let [rows, w, hidden] = h.dims();
+    let n = rows * w;
+    assert_eq!(targets.len(), n, "one target per position");
+    let t = if temperature > 0.0 { temperature as f64 } else { 1.0 };
+    let head = head.detach();
+    let h = h.reshape([n, hidden]);
+    let fixed = h.clone().detach();
+    let (mut lse, mut expected) = (Vec::new(), Vec::new());
+    let mut at = 0;
+    while at < n {
+        let len = VOCAB_CHUNK_ROWS.min(n - at);
+        let logits = crate::model::layers::matmul_wt(fixed.clone().narrow(0, at, len), head.clone()).div_scalar(t); // [len, vocab]
+        let max = logits.clone().max_dim(1);
+        let e = (logits - max.clone()).exp();
+        let sum = e.clone().sum_dim(1); // [len, 1]
+        lse.push(sum.clone().log() + max);
+        expected.push((e / sum).matmul(head.clone())); // [len, hidden]
+        at += len;
+    }
+    let lse = Tensor::cat(lse, 0); // [n, 1]
+    let expected = Tensor::cat(expected, 0); // [n, hidden]
+    let ids = Tensor::<1, Int>::from_data(TensorData::new(targets.to_vec(), [n]), device);
+    let w_y = head.select(0, ids); // [n, hidden]
+    let dot_y = (h.clone() * w_y).sum_dim(1).div_scalar(t);
+    let dot_e = (h * expected).sum_dim(1).div_scalar(t);
+    let constant = dot_e.clone().detach() - lse;
+    (dot_y - dot_e + constant).reshape([rows, w])
 }
 
 /// Log-probs of `completions` that all share `prompt` (a GRPO group), computing the
@@ -96,10 +138,9 @@ pub fn group_token_logprobs(
     let rows = completions.len();
     let max_len = completions.iter().map(|c| c.len()).max().unwrap_or(1).max(1);
     let p = prompt.len();
-    let t = if temperature > 0.0 { temperature as f64 } else { 1.0 };
     let mut cache = crate::model::cache::KvCache::new(model.layers.len());
     let pids = Tensor::<2, Int>::from_data(TensorData::new(prompt.iter().map(|&x| x as i64).collect::<Vec<_>>(), [1, p]), device);
-    let first = model.forward(pids, rope, Some(&mut cache), adapter, Logits::Last).div_scalar(t); // [1, 1, vocab]
+    let first = model.hidden(pids, rope, Some(&mut cache), adapter, Logits::Last); // [1, 1, hidden]
     let mut cache = cache.expand(rows);
     // Completion tokens 0..max_len-1 go in; position j predicts token j + 1.
     let mut ids = vec![0i64; rows * max_len];
@@ -110,17 +151,13 @@ pub fn group_token_logprobs(
             mask[i * max_len + j] = 1.0;
         }
     }
-    let first = first.repeat_dim(0, rows); // [rows, 1, vocab]: predicts token 0
-    let logits = if max_len > 1 {
+    let first = first.repeat_dim(0, rows); // [rows, 1, hidden]: predicts token 0
+    let h = if max_len > 1 {
         let inp = Tensor::<2, Int>::from_data(TensorData::new(ids.clone(), [rows, max_len]), device).narrow(1, 0, max_len - 1);
-        let rest = model.forward(inp, rope, Some(&mut cache), adapter, Logits::All).div_scalar(t); // [rows, max_len-1, vocab]
+        let rest = model.hidden(inp, rope, Some(&mut cache), adapter, Logits::All); // [rows, max_len-1, hidden]
         Tensor::cat(vec![first, rest], 1)
     } else {
         first
     };
-    let max = logits.clone().max_dim(2).detach();
-    let lse = (logits.clone() - max.clone()).exp().sum_dim(2).log() + max;
-    let targets = Tensor::<3, Int>::from_data(TensorData::new(ids, [rows, max_len, 1]), device);
-    let picked = logits.gather(2, targets);
-    ((picked - lse).squeeze_dim::<2>(2), mask)
+    (picked_logprobs(h, &ids, model.head(), temperature, device), mask)
 }

@@ -224,6 +224,8 @@ impl Trainer {
             }
         }
         let mut total: Option<Tensor<1>> = None;
+        let rescore = m.cpu.as_ref().is_some_and(|c| !c.lossless);
+        let mut rescored = Vec::new();
         for (a, b) in runs {
             let part = &chunk[a..b];
             let comps: Vec<Vec<u32>> = part.iter().map(|s| s.tokens.clone()).collect();
@@ -233,8 +235,17 @@ impl Trainer {
             let rows = part.len();
             let w = new.dims()[1];
             let mut old = vec![0f32; rows * w];
-            for (i, s) in part.iter().enumerate() {
-                old[i * w..i * w + s.logprobs.len()].copy_from_slice(&s.logprobs);
+            if rescore && job.epoch == 0 {
+                // The rollouts came from quantized weights the f32 policy does not have:
+                // the old policy is this f32 forward before any step on this batch.
+                old = new.clone().detach().into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 log-probs");
+                for (i, s) in part.iter().enumerate() {
+                    rescored.push((lo + a + i, old[i * w..i * w + s.tokens.len()].to_vec()));
+                }
+            } else {
+                for (i, s) in part.iter().enumerate() {
+                    old[i * w..i * w + s.logprobs.len()].copy_from_slice(&s.logprobs);
+                }
             }
             let t2 = |v: Vec<f32>, cols: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), &device);
             let reference = (self.rl.beta > 0.0).then(|| {
@@ -257,6 +268,9 @@ impl Trainer {
                 Some(t) => t + loss,
                 None => loss,
             });
+        }
+        for (i, logprobs) in rescored {
+            job.seqs[i].logprobs = logprobs;
         }
         let Some(loss) = total else { return };
         job.loss += loss.clone().into_data().try_to_vec::<f32>().map(|v| v[0] as f64).unwrap_or(f64::NAN);

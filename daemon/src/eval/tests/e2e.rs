@@ -10,7 +10,7 @@ use super::super::evaluator::{evaluate, EvalReport, Target};
 use super::super::EvalConfig;
 use super::super::gate::{decide, GateConfig};
 use super::super::task::{mbpp_range, EvalTask};
-use crate::commands::verify::{default_mbpp_path, load_mbpp};
+use crate::commands::verify::load_mbpp;
 use crate::model::lora::{self, LoraSpec};
 use crate::model::sampling::Rng;
 use crate::model::tests::smollm2_path;
@@ -25,8 +25,8 @@ use crate::reward::Verifier;
 const TASK_IDS: [u32; 4] = [269, 341, 458, 435];
 
 fn mbpp_tasks(ids: &[u32]) -> Vec<EvalTask> {
-    let path = default_mbpp_path().expect("mbpp.jsonl: shared/data/mbpp next to the checkout, or set RLVRD_MBPP");
-    let all = mbpp_range(&load_mbpp(&path).unwrap(), (11, 510));
+    let (_, records) = load_mbpp(None).unwrap();
+    let all = mbpp_range(&records, (11, 510));
     ids.iter().map(|id| all.iter().find(|t| t.id == format!("mbpp.jsonl#{id}")).expect("task in the test split").clone()).collect()
 }
 
@@ -107,8 +107,7 @@ fn garbage_adapter_is_not_promoted_and_an_equal_one_is() {
 #[ignore = "exploration, minutes of CPU"]
 fn explore_base_on_short_mbpp_tasks() {
     let (rt, verifier, m) = setup();
-    let path = default_mbpp_path().unwrap();
-    let records = load_mbpp(&path).unwrap();
+    let (_, records) = load_mbpp(None).unwrap();
     let mut short: Vec<_> = records.iter().filter(|t| (11..=510).contains(&t.task_id)).collect();
     short.sort_by_key(|t| t.code.len());
     let n: usize = std::env::var("EXPLORE_N").ok().and_then(|s| s.parse().ok()).unwrap_or(40);

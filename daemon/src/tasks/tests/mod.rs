@@ -39,21 +39,9 @@ fn content(t: &Task) -> (&str, Option<&str>, Option<&str>, &str, &[TestSpec]) {
     (&t.prompt, t.entry_point.as_deref(), t.solution.as_deref(), &t.setup, &t.tests)
 }
 
-/// `<repo>/../shared/data/mbpp`, or the folder named by `RLVRD_MBPP` (the folder or
-/// a file in it).
+/// The MBPP files kept in the repository.
 fn mbpp_dir() -> PathBuf {
-    let default = crate::manifest_dir().join("../../shared/data/mbpp");
-    let dir = match std::env::var_os("RLVRD_MBPP") {
-        Some(p) if Path::new(&p).is_file() => Path::new(&p).parent().unwrap().to_path_buf(),
-        Some(p) => PathBuf::from(p),
-        None => default,
-    };
-    assert!(
-        dir.join("mbpp.jsonl").is_file(),
-        "MBPP data not found at {}: set RLVRD_MBPP to the folder holding mbpp.jsonl and sanitized-mbpp.json",
-        dir.display()
-    );
-    dir
+    repo_path("examples/data/mbpp")
 }
 
 fn repo_path(rel: &str) -> PathBuf {
