@@ -19,8 +19,24 @@ use rayon::prelude::*;
 
 use crate::qmatrix::{dequantize, Format, QMatrix};
 
-/// Weight rows per parallel task and per dequantized tile.
+/// Weight rows per parallel task and dequantized tile when few input rows come in
+/// (decoding): small tiles spread a matrix-vector product evenly over the threads.
 const TILE: usize = 16;
+
+/// Bytes of dequantized weights per tile when many input rows come in (a prefill): the
+/// input rows are streamed once per tile, so larger tiles (kept in L2) read them less
+/// often.
+const BIG_TILE_BYTES: usize = 256 << 10;
+
+/// Weight rows per tile for a product with `batch` input rows of `cols` values.
+fn tile_rows(batch: usize, cols: usize, rows: usize) -> usize {
+    if batch <= 16 {
+        return TILE;
+    }
+    // At least two tiles per thread so the pool stays balanced.
+    let balanced = rows.div_ceil(2 * rayon::current_num_threads()).max(TILE);
+    (BIG_TILE_BYTES / (4 * cols)).clamp(TILE, 256).min(balanced) / TILE * TILE
+}
 
 /// The instruction set in use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,16 +114,17 @@ pub fn matmul(w: &QMatrix, x: &[f32], batch: usize, y: &mut [f32]) {
         w.rows,
         w.cols
     );
-    let tiles = w.rows.div_ceil(TILE);
+    let per = tile_rows(batch, w.cols, w.rows);
+    let tiles = w.rows.div_ceil(per);
     let out = OutPtr(y.as_mut_ptr());
     let isa = isa();
     let run = |t: usize| {
-        let o0 = t * TILE;
-        let n = TILE.min(w.rows - o0);
+        let o0 = t * per;
+        let n = per.min(w.rows - o0);
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
-            if s.len() < TILE * w.cols {
-                s.resize(TILE * w.cols, 0.0);
+            if s.len() < n * w.cols {
+                s.resize(n * w.cols, 0.0);
             }
             let tile = &mut s[..n * w.cols];
             dequantize_rows(isa, w, o0, n, tile);
@@ -339,17 +356,17 @@ mod x86 {
         }
     }
 
-    /// Walk the (input row, weight row) grid in register blocks of 4 x 2, with the
-    /// edges in smaller blocks. `$block` is the micro-kernel for the ISA.
+    /// Walk the (input row, weight row) grid in register blocks of 4 x `$maxw`, with
+    /// the edges in smaller blocks. `$block` is the micro-kernel for the ISA.
     macro_rules! grid {
-        ($block:ident, $w:expr, $n:expr, $k:expr, $x:expr, $batch:expr, $y:expr, $ldy:expr, $o0:expr) => {{
+        ($block:ident, $maxw:literal, $w:expr, $n:expr, $k:expr, $x:expr, $batch:expr, $y:expr, $ldy:expr, $o0:expr) => {{
             let (w, n, k, x, batch, y, ldy, o0) = ($w, $n, $k, $x, $batch, $y, $ldy, $o0);
             let mut b = 0;
             while b < batch {
                 let nb = (batch - b).min(4);
                 let mut r = 0;
                 while r < n {
-                    let nw = (n - r).min(2);
+                    let nw = (n - r).min($maxw);
                     let wp = w.as_ptr().add(r * k);
                     let xp = x.as_ptr().add(b * k);
                     macro_rules! go {
@@ -361,9 +378,19 @@ mod x86 {
                                     *y.add((b + bb) * ldy + o0 + r + rr) = out[bb][rr];
                                 }
                             }
+                            $NW
                         }};
                     }
-                    match (nb, nw) {
+                    // Each arm handles `nb` input rows and returns the weight rows done.
+                    let done: usize = match (nb, nw) {
+                        (4, 4) => go!(4, 4),
+                        (3, 4) => go!(3, 4),
+                        (2, 4) => go!(2, 4),
+                        (1, 4) => go!(1, 4),
+                        (4, 3) => go!(4, 3),
+                        (3, 3) => go!(3, 3),
+                        (2, 3) => go!(2, 3),
+                        (1, 3) => go!(1, 3),
                         (4, 2) => go!(4, 2),
                         (3, 2) => go!(3, 2),
                         (2, 2) => go!(2, 2),
@@ -372,8 +399,8 @@ mod x86 {
                         (3, _) => go!(3, 1),
                         (2, _) => go!(2, 1),
                         _ => go!(1, 1),
-                    }
-                    r += nw;
+                    };
+                    r += done;
                 }
                 b += nb;
             }
@@ -394,7 +421,7 @@ mod x86 {
         ldy: usize,
         o0: usize,
     ) {
-        grid!(block_avx2, w, n, k, x, batch, y, ldy, o0)
+        grid!(block_avx2, 2, w, n, k, x, batch, y, ldy, o0)
     }
 
     /// # Safety
@@ -411,7 +438,8 @@ mod x86 {
         ldy: usize,
         o0: usize,
     ) {
-        grid!(block_avx512, w, n, k, x, batch, y, ldy, o0)
+        // 32 registers: 16 accumulators, 4 weight rows and an input row fit.
+        grid!(block_avx512, 4, w, n, k, x, batch, y, ldy, o0)
     }
 }
 

@@ -329,3 +329,65 @@ fn zero_variance_groups_contribute_nothing_and_are_counted() {
     let after: Vec<Vec<f32>> = lora::adapters(&m.model).into_iter().map(|(_, a, _, _)| a.into_data().try_to_vec().unwrap()).collect();
     assert_eq!(before, after, "no update from zero-variance groups");
 }
+
+/// Real rollouts on the real SmolLM2 GGUF: generation runs on the CPU path (the GGUF's
+/// Q4_1 / Q8_0 blocks, fused kernels), the update scores with the f32 burn model built
+/// from the same blocks. The two must agree per token, or on-policy GSPO ratios would
+/// not be 1. Prints the max |delta log p| (reported in docs/benchmarks.md).
+#[test]
+fn smollm2_rollouts_on_the_cpu_path_score_the_same_in_the_update() {
+    use super::logprobs::group_token_logprobs;
+    let mut m = crate::model::LoadedModel::load(&crate::model::tests::smollm2_path(), 256, &Device::flex()).unwrap();
+    assert!(m.cpu.as_ref().is_some_and(|c| c.lossless), "the GGUF's own blocks: lossless");
+    let spec = LoraSpec { rank: 8, alpha: 16.0, dropout: 0.0, targets: all_targets() };
+    m.model = lora::attach(m.model.clone(), &spec, 1, &m.device);
+    m.model = randomize_b(m.model.clone(), 2);
+    let rl = RlConfig { group_size: 3, max_new_tokens: 40, temperature: 0.7, seed: 5, ..RlConfig::default() };
+    let mut trainer = Trainer::new(rl, spec, lora::adapters(&m.model).len() * 2);
+    let prompt = m.tokenizer.encode("def reverse_words(s):\n    \"\"\"Reverse the order of words in s.\"\"\"\n", false).unwrap();
+    let groups = trainer.rollout(&m, &[("p".to_string(), prompt)]).unwrap();
+    let comps: Vec<Vec<u32>> = groups[0].completions.iter().map(|c| c.tokens.clone()).collect();
+    let (scored, mask) = group_token_logprobs(&m.model, &m.rope, &groups[0].prompt_ids, &comps, 0.7, true, &m.device);
+    let scored: Vec<f32> = scored.into_data().try_to_vec().unwrap();
+    let w = mask.len() / comps.len();
+    let (mut worst, mut worst_mean) = (0f32, 0f32);
+    for (i, c) in groups[0].completions.iter().enumerate() {
+        let d: Vec<f32> = c.logprobs.iter().enumerate().map(|(j, lp)| scored[i * w + j] - lp).collect();
+        worst = d.iter().fold(worst, |m, x| m.max(x.abs()));
+        worst_mean = worst_mean.max((d.iter().sum::<f32>() / d.len().max(1) as f32).abs());
+    }
+    eprintln!("SmolLM2 rollouts (CPU path) vs update scoring (f32): max |dlogp| {worst:.2e}, max |mean per sequence| {worst_mean:.2e}");
+    assert!(worst < 2e-3, "max |delta log p| {worst}");
+    assert!(worst_mean < 3e-4, "a mean gap of {worst_mean:e} would clip on-policy GSPO sequences");
+}
+
+/// When the CPU path's weights are not the f32 model's (q8_0 re-quantization of a
+/// safetensors checkpoint), the update re-scores the old log-probs with the f32 policy
+/// before its first step, so the first epoch's ratios are exactly 1.
+#[test]
+fn lossy_cpu_weights_are_rescored_in_the_update() {
+    let m = toy_model(6);
+    let m = m.with_cpu_path(crate::model::cpu::InferenceWeights::Q8_0, None).unwrap();
+    assert!(!m.cpu.as_ref().unwrap().lossless);
+    let mut m = m;
+    m.model = randomize_b(m.model.clone(), 4);
+    let spec = LoraSpec { rank: 8, alpha: 16.0, dropout: 0.0, targets: all_targets() };
+    let rl = RlConfig { group_size: 4, max_new_tokens: 8, temperature: 1.0, seed: 2, loss: LossKind::Gspo, clip_eps: 3e-4, clip_eps_high: Some(4e-4), ..RlConfig::default() };
+    let mut trainer = Trainer::new(rl, spec, lora::adapters(&m.model).len() * 2);
+    let groups = trainer.rollout(&m, &[("p".to_string(), vec![3u32, 50, 61, 7])]).unwrap();
+    // Without rescoring the sequence-level log ratio would leave GSPO's clip range.
+    let comps: Vec<Vec<u32>> = groups[0].completions.iter().map(|c| c.tokens.clone()).collect();
+    let (scored, mask) = super::logprobs::group_token_logprobs(&m.model, &m.rope, &groups[0].prompt_ids, &comps, 1.0, true, &m.device);
+    let scored: Vec<f32> = scored.into_data().try_to_vec().unwrap();
+    let w = mask.len() / comps.len();
+    let widest = groups[0]
+        .completions
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.logprobs.iter().enumerate().map(|(j, lp)| scored[i * w + j] - lp).sum::<f32>() / c.logprobs.len() as f32).abs())
+        .fold(0f32, f32::max);
+    assert!(widest > 4e-4, "q8_0 rollouts should differ from the f32 policy (mean log ratio {widest:e})");
+    let rewards = vec![vec![1.0, 0.0, 0.5, 0.0]];
+    let metrics = trainer.update(&mut m, &groups, &rewards);
+    assert_eq!(metrics.clip_frac, 0.0, "first-epoch ratios are 1 after rescoring");
+}
