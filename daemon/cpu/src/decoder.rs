@@ -311,12 +311,7 @@ impl CpuModel {
                 add_lora(l[5].as_ref(), xn, h, n, gu, 2 * inter, inter, lora_t);
             }
             let act = grow(act, n * inter);
-            for (a, g) in act.chunks_exact_mut(inter).zip(gu.chunks_exact(2 * inter)) {
-                let (g, u) = g.split_at(inter);
-                for ((a, &g), &u) in a.iter_mut().zip(g).zip(u) {
-                    *a = g / (1.0 + (-g).exp()) * u;
-                }
-            }
+            silu_mul(gu, act, inter);
             matmul(&layer.down, act, n, proj);
             if let Some(l) = lora {
                 add_lora(l[6].as_ref(), act, inter, n, proj, h, 0, lora_t);
@@ -376,53 +371,33 @@ impl CpuModel {
         let work = |(r, out): (usize, &mut [f32])| {
             let (s, pos) = rows[r];
             let seq = &*seqs[s];
-            let q_all = &qkv[r * (qd + 2 * kvd)..r * (qd + 2 * kvd) + qd];
-            let shared = seq.shared.as_deref();
-            let n_shared = shared.map_or(0, |b| b.len);
+            let q = &qkv[r * (qd + 2 * kvd)..r * (qd + 2 * kvd) + qd];
+            // The keys this row sees, in order: the shared prefix, then the sequence's own
+            // positions up to its own (a prefill appended the later ones already).
             let keys = pos + 1;
+            let n_shared = seq.shared.as_ref().map_or(0, |b| b.len).min(keys);
+            let own = keys - n_shared;
+            let empty: &[f32] = &[];
+            let (sk, sv) = seq.shared.as_deref().map_or((empty, empty), |b| {
+                (&b.k[li][..n_shared * kvd], &b.v[li][..n_shared * kvd])
+            });
+            let runs = [
+                (sk, sv),
+                (&seq.own.k[li][..own * kvd], &seq.own.v[li][..own * kvd]),
+            ];
             SCORES.with(|sc| {
                 let mut sc = sc.borrow_mut();
-                if sc.len() < keys {
-                    sc.resize(keys, 0.0);
+                if sc.len() < rep * keys {
+                    sc.resize(rep * keys, 0.0);
                 }
-                let scores = &mut sc[..keys];
-                for head in 0..nh {
-                    let g = head / rep;
-                    let q = &q_all[head * hd..(head + 1) * hd];
-                    let key = |j: usize| -> &[f32] {
-                        let (blk, j) = if j < n_shared {
-                            (shared.expect("shared prefix"), j)
-                        } else {
-                            (&seq.own, j - n_shared)
-                        };
-                        &blk.k[li][j * kvd + g * hd..j * kvd + (g + 1) * hd]
-                    };
-                    let mut max = f32::NEG_INFINITY;
-                    for (j, sj) in scores.iter_mut().enumerate() {
-                        *sj = dot(q, key(j)) * scale;
-                        max = max.max(*sj);
-                    }
-                    let mut sum = 0.0;
-                    for sj in scores.iter_mut() {
-                        *sj = (*sj - max).exp();
-                        sum += *sj;
-                    }
-                    let inv = 1.0 / sum;
-                    let o = &mut out[head * hd..(head + 1) * hd];
-                    o.fill(0.0);
-                    for (j, &p) in scores.iter().enumerate() {
-                        let (blk, jj) = if j < n_shared {
-                            (shared.expect("shared prefix"), j)
-                        } else {
-                            (&seq.own, j - n_shared)
-                        };
-                        let v = &blk.v[li][jj * kvd + g * hd..jj * kvd + (g + 1) * hd];
-                        let p = p * inv;
-                        for (o, &v) in o.iter_mut().zip(v) {
-                            *o += p * v;
-                        }
-                    }
-                }
+                let shape = AttnShape {
+                    nkv,
+                    rep,
+                    hd,
+                    kvd,
+                    scale,
+                };
+                attend_row(&shape, q, &runs, out, &mut sc[..rep * keys]);
             });
         };
         let cost: usize = rows.iter().map(|&(_, p)| p + 1).sum::<usize>() * nh * hd;
@@ -434,20 +409,183 @@ impl CpuModel {
     }
 }
 
-#[inline]
+/// Dot product in eight lanes (fixed-size chunks: no bounds checks, so it vectorizes).
+#[inline(always)]
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0f32; 8];
-    let chunks = a.len() / 8;
-    for c in 0..chunks {
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        let (x, y): (&[f32; 8], &[f32; 8]) = (x.try_into().expect("8"), y.try_into().expect("8"));
         for l in 0..8 {
-            acc[l] += a[c * 8 + l] * b[c * 8 + l];
+            acc[l] += x[l] * y[l];
         }
     }
-    let mut s: f32 = acc.iter().sum();
-    for i in chunks * 8..a.len() {
-        s += a[i] * b[i];
+    acc.iter().sum::<f32>() + tail
+}
+
+/// Softmax of `row` in place, eight lanes at a time.
+#[inline(always)]
+fn softmax_in_place(row: &mut [f32]) {
+    let mut m8 = [f32::NEG_INFINITY; 8];
+    for c in row.chunks_exact(8) {
+        let c: &[f32; 8] = c.try_into().expect("8");
+        for l in 0..8 {
+            m8[l] = m8[l].max(c[l]);
+        }
     }
-    s
+    let max = row.chunks_exact(8).remainder().iter().fold(
+        m8.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x)),
+        |m, &x| m.max(x),
+    );
+    let mut s8 = [0f32; 8];
+    let mut chunks = row.chunks_exact_mut(8);
+    for c in &mut chunks {
+        let c: &mut [f32; 8] = c.try_into().expect("8");
+        for l in 0..8 {
+            c[l] = fast_exp(c[l] - max);
+            s8[l] += c[l];
+        }
+    }
+    let mut sum: f32 = s8.iter().sum();
+    for x in chunks.into_remainder() {
+        *x = fast_exp(*x - max);
+        sum += *x;
+    }
+    let inv = 1.0 / sum;
+    for x in row.iter_mut() {
+        *x *= inv;
+    }
+}
+
+/// exp(x) without a library call, so loops over it vectorize: Cephes' expf (range
+/// reduction to [-ln2/2, ln2/2], degree-6 polynomial, exponent by bits); relative
+/// error about 1e-7. Inputs are clamped to [-87.3, 88.7] (exp(-87.3) is 1e-38).
+#[inline(always)]
+fn fast_exp(x: f32) -> f32 {
+    let x = x.clamp(-87.3, 88.7);
+    let n = (x * std::f32::consts::LOG2_E + 0.5).floor();
+    let r = x - n * 0.693_359_4 + n * 2.121_944_4e-4;
+    let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
+        + 1.666_666_5e-1)
+        * r
+        + 5.000_000_1e-1;
+    let y = p * r * r + r + 1.0;
+    y * f32::from_bits(((n as i32 + 127) as u32) << 23)
+}
+
+/// Attention geometry of one layer.
+struct AttnShape {
+    nkv: usize,
+    rep: usize,
+    hd: usize,
+    kvd: usize,
+    scale: f32,
+}
+
+/// Attention of one query row over runs of cached keys / values ([positions, kv_dim]
+/// each). The `rep` query heads sharing a kv head are done together, so each key and
+/// value is read once per kv head. `sc`: scratch of rep x keys.
+#[inline(always)]
+fn attend_row_body(
+    a: &AttnShape,
+    q: &[f32],
+    runs: &[(&[f32], &[f32]); 2],
+    out: &mut [f32],
+    sc: &mut [f32],
+) {
+    let (rep, hd, kvd) = (a.rep, a.hd, a.kvd);
+    let keys = sc.len() / rep;
+    for g in 0..a.nkv {
+        let qg = &q[g * rep * hd..(g + 1) * rep * hd];
+        let mut j = 0;
+        for (k, _) in runs {
+            for kr in k.chunks_exact(kvd) {
+                let kv = &kr[g * hd..(g + 1) * hd];
+                for h in 0..rep {
+                    sc[h * keys + j] = dot(&qg[h * hd..(h + 1) * hd], kv) * a.scale;
+                }
+                j += 1;
+            }
+        }
+        for row in sc.chunks_exact_mut(keys) {
+            softmax_in_place(row);
+        }
+        let og = &mut out[g * rep * hd..(g + 1) * rep * hd];
+        og.fill(0.0);
+        let mut j = 0;
+        for (_, v) in runs {
+            for vr in v.chunks_exact(kvd) {
+                let vv = &vr[g * hd..(g + 1) * hd];
+                for h in 0..rep {
+                    let p = sc[h * keys + j];
+                    for (o, &x) in og[h * hd..(h + 1) * hd].iter_mut().zip(vv) {
+                        *o += p * x;
+                    }
+                }
+                j += 1;
+            }
+        }
+    }
+}
+
+fn attend_row(
+    a: &AttnShape,
+    q: &[f32],
+    runs: &[(&[f32], &[f32]); 2],
+    out: &mut [f32],
+    sc: &mut [f32],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::kernels::isa() != crate::kernels::Isa::Portable {
+        // SAFETY: AVX2 and FMA were detected at run time.
+        return unsafe { attend_row_avx2(a, q, runs, out, sc) };
+    }
+    attend_row_body(a, q, runs, out, sc)
+}
+
+/// The same code compiled for AVX2, so its loops vectorize 8 wide.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn attend_row_avx2(
+    a: &AttnShape,
+    q: &[f32],
+    runs: &[(&[f32], &[f32]); 2],
+    out: &mut [f32],
+    sc: &mut [f32],
+) {
+    attend_row_body(a, q, runs, out, sc)
+}
+
+/// `act = silu(gate) * up` for rows of [gate | up].
+#[inline(always)]
+fn silu_mul_body(gu: &[f32], act: &mut [f32], inter: usize) {
+    for (a, g) in act.chunks_exact_mut(inter).zip(gu.chunks_exact(2 * inter)) {
+        let (g, u) = g.split_at(inter);
+        for ((a, &g), &u) in a.iter_mut().zip(g).zip(u) {
+            *a = g / (1.0 + fast_exp(-g)) * u;
+        }
+    }
+}
+
+fn silu_mul(gu: &[f32], act: &mut [f32], inter: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::kernels::isa() != crate::kernels::Isa::Portable {
+        // SAFETY: AVX2 and FMA were detected at run time.
+        return unsafe { silu_mul_avx2(gu, act, inter) };
+    }
+    silu_mul_body(gu, act, inter)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn silu_mul_avx2(gu: &[f32], act: &mut [f32], inter: usize) {
+    silu_mul_body(gu, act, inter)
 }
 
 /// `out = x / sqrt(mean(x^2) + eps) * w`, row by row.
@@ -499,5 +637,22 @@ fn add_lora(
         for (yo, b) in yr[off..off + d_out].iter_mut().zip(l.bt.chunks_exact(l.r)) {
             *yo += dot(t, b);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fast_exp;
+
+    #[test]
+    fn fast_exp_is_within_a_few_ulp_of_exp() {
+        let mut worst = 0f64;
+        for i in -8000..=8000 {
+            let x = i as f32 * 0.01;
+            let (a, b) = (fast_exp(x) as f64, (x as f64).exp());
+            worst = worst.max((a - b).abs() / b);
+        }
+        assert!(worst < 1e-6, "relative error {worst:e}");
+        assert!(fast_exp(-1e30) < 1e-37 && fast_exp(-1e30) >= 0.0);
     }
 }

@@ -23,6 +23,10 @@ use crate::qmatrix::{dequantize, Format, QMatrix};
 /// (decoding): small tiles spread a matrix-vector product evenly over the threads.
 const TILE: usize = 16;
 
+/// Up to this many input rows, quantized weights are multiplied straight from their
+/// blocks (decoding); beyond it a dequantized tile is reused across the rows.
+const FUSED_MAX_BATCH: usize = 4;
+
 /// Bytes of dequantized weights per tile when many input rows come in (a prefill): the
 /// input rows are streamed once per tile, so larger tiles (kept in L2) read them less
 /// often.
@@ -106,6 +110,11 @@ impl OutPtr {
 
 /// `y[b * w.rows + o] = sum_i x[b * w.cols + i] * w[o, i]` for `batch` input rows.
 pub fn matmul(w: &QMatrix, x: &[f32], batch: usize, y: &mut [f32]) {
+    matmul_with(isa(), w, x, batch, y)
+}
+
+/// [`matmul`] on a given instruction set (`isa` must be supported: tests run each).
+fn matmul_with(isa: Isa, w: &QMatrix, x: &[f32], batch: usize, y: &mut [f32]) {
     assert!(
         x.len() >= batch * w.cols && y.len() >= batch * w.rows,
         "matmul shapes: x {} y {} for [{}, {}] x {batch}",
@@ -117,10 +126,20 @@ pub fn matmul(w: &QMatrix, x: &[f32], batch: usize, y: &mut [f32]) {
     let per = tile_rows(batch, w.cols, w.rows);
     let tiles = w.rows.div_ceil(per);
     let out = OutPtr(y.as_mut_ptr());
-    let isa = isa();
+    // A few input rows of a quantized matrix: dequantize in registers and multiply at
+    // once (the weights are read once and never stored as f32).
+    let fused = batch <= FUSED_MAX_BATCH && isa != Isa::Portable && w.format != Format::F32;
     let run = |t: usize| {
         let o0 = t * per;
         let n = per.min(w.rows - o0);
+        if fused {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: AVX2 / FMA / F16C detected; this task writes only columns o0..o0 + n.
+            unsafe {
+                x86::fused_rows(w, o0, n, x, batch, out.get())
+            };
+            return;
+        }
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             if s.len() < n * w.cols {
@@ -216,7 +235,7 @@ unsafe fn multiply_portable(
 mod x86 {
     use std::arch::x86_64::*;
 
-    use crate::qmatrix::Format;
+    use crate::qmatrix::{Format, QMatrix};
 
     #[inline]
     #[target_feature(enable = "avx2,fma,f16c")]
@@ -273,6 +292,114 @@ mod x86 {
                 }
             }
             Format::F32 => unreachable!("f32 rows are copied, not dequantized"),
+        }
+    }
+
+    /// The 32 weights of one block as four vectors of 8 (values 0..8, 8..16, 16..24,
+    /// 24..32), dequantized in registers.
+    #[inline(always)]
+    unsafe fn block_weights(format: Format, p: *const u8) -> [__m256; 4] {
+        match format {
+            Format::Q4_0 | Format::Q4_1 => {
+                let d = broadcast_f16(p);
+                let (m, qs_at) = if format == Format::Q4_1 {
+                    (broadcast_f16(p.add(2)), 4)
+                } else {
+                    (_mm256_mul_ps(d, _mm256_set1_ps(-8.0)), 2)
+                };
+                let low = _mm_set1_epi8(0x0F);
+                let qs = _mm_loadu_si128(p.add(qs_at) as *const __m128i);
+                let lo = _mm_and_si128(qs, low);
+                let hi = _mm_and_si128(_mm_srli_epi16(qs, 4), low);
+                let f =
+                    |q: __m128i| _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(q)), d, m);
+                [
+                    f(lo),
+                    f(_mm_srli_si128(lo, 8)),
+                    f(hi),
+                    f(_mm_srli_si128(hi, 8)),
+                ]
+            }
+            Format::Q8_0 => {
+                let d = broadcast_f16(p);
+                let f = |j: usize| {
+                    _mm256_mul_ps(
+                        _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(
+                            p.add(2 + 8 * j) as *const __m128i
+                        ))),
+                        d,
+                    )
+                };
+                [f(0), f(1), f(2), f(3)]
+            }
+            Format::F32 => unreachable!("f32 rows take the tiled path"),
+        }
+    }
+
+    /// One weight row against NB input rows, NA accumulators per input row (enough
+    /// independent chains to hide the FMA latency).
+    #[inline(always)]
+    unsafe fn fused_row<const NB: usize, const NA: usize>(
+        format: Format,
+        row: *const u8,
+        bytes: usize,
+        blocks: usize,
+        x: *const f32,
+        k: usize,
+    ) -> [f32; NB] {
+        let mut acc = [[_mm256_setzero_ps(); NA]; NB];
+        for i in 0..blocks {
+            let w = block_weights(format, row.add(i * bytes));
+            for b in 0..NB {
+                let xb = x.add(b * k + i * 32);
+                for (j, wj) in w.iter().enumerate() {
+                    acc[b][j % NA] =
+                        _mm256_fmadd_ps(*wj, _mm256_loadu_ps(xb.add(8 * j)), acc[b][j % NA]);
+                }
+            }
+        }
+        let mut out = [0f32; NB];
+        for b in 0..NB {
+            let mut v = acc[b][0];
+            for a in 1..NA {
+                v = _mm256_add_ps(v, acc[b][a]);
+            }
+            out[b] = hsum256(v);
+        }
+        out
+    }
+
+    /// Rows `o0..o0 + n` of `w` times `batch` (1..=4) input rows, into `y` [batch, rows].
+    ///
+    /// # Safety
+    /// AVX2 + FMA + F16C present; `y` valid for columns `o0..o0 + n` of `batch` rows.
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub unsafe fn fused_rows(
+        w: &QMatrix,
+        o0: usize,
+        n: usize,
+        x: &[f32],
+        batch: usize,
+        y: *mut f32,
+    ) {
+        let (_, bytes) = w.format.block();
+        let (k, blocks) = (w.cols, w.cols / 32);
+        for o in o0..o0 + n {
+            let row = w.row(o).as_ptr();
+            macro_rules! go {
+                ($NB:literal, $NA:literal) => {{
+                    let r = fused_row::<$NB, $NA>(w.format, row, bytes, blocks, x.as_ptr(), k);
+                    for b in 0..$NB {
+                        *y.add(b * w.rows + o) = r[b];
+                    }
+                }};
+            }
+            match batch {
+                1 => go!(1, 4),
+                2 => go!(2, 4),
+                3 => go!(3, 2),
+                _ => go!(4, 2),
+            }
         }
     }
 
@@ -485,23 +612,35 @@ mod tests {
         y
     }
 
+    /// The instruction sets this machine can run (each is tested).
+    fn supported() -> Vec<Isa> {
+        [Isa::Portable, Isa::Avx2, Isa::Avx512]
+            .into_iter()
+            .filter(|&i| {
+                i == Isa::Portable || i == isa() || (i == Isa::Avx2 && isa() == Isa::Avx512)
+            })
+            .collect()
+    }
+
     #[test]
     fn every_format_and_batch_matches_the_dequantized_reference() {
         let (rows, cols) = (37, 96);
-        for format in [Format::Q4_0, Format::Q4_1, Format::Q8_0] {
-            let w = random_matrix(format, rows, cols, 7);
-            let dense = w.to_f32();
-            for batch in [1, 2, 3, 5, 8, 9] {
-                let mut s = 99 + batch as u64;
-                let x: Vec<f32> = (0..batch * cols).map(|_| lcg(&mut s)).collect();
-                let mut y = vec![f32::NAN; batch * rows];
-                matmul(&w, &x, batch, &mut y);
-                let want = reference(&dense, rows, cols, &x, batch);
-                for (i, (a, b)) in y.iter().zip(&want).enumerate() {
-                    assert!(
-                        (*a as f64 - b).abs() < 1e-4 * (1.0 + b.abs()),
-                        "{format:?} batch {batch} [{i}]: {a} vs {b}"
-                    );
+        for isa in supported() {
+            for format in [Format::Q4_0, Format::Q4_1, Format::Q8_0] {
+                let w = random_matrix(format, rows, cols, 7);
+                let dense = w.to_f32();
+                for batch in [1, 2, 3, 4, 5, 8, 9] {
+                    let mut s = 99 + batch as u64;
+                    let x: Vec<f32> = (0..batch * cols).map(|_| lcg(&mut s)).collect();
+                    let mut y = vec![f32::NAN; batch * rows];
+                    matmul_with(isa, &w, &x, batch, &mut y);
+                    let want = reference(&dense, rows, cols, &x, batch);
+                    for (i, (a, b)) in y.iter().zip(&want).enumerate() {
+                        assert!(
+                            (*a as f64 - b).abs() < 1e-4 * (1.0 + b.abs()),
+                            "{isa:?} {format:?} batch {batch} [{i}]: {a} vs {b}"
+                        );
+                    }
                 }
             }
         }
@@ -511,10 +650,12 @@ mod tests {
         let dense: Vec<f32> = (0..rows * cols).map(|_| lcg(&mut s)).collect();
         let w = QMatrix::from_f32(rows, cols, &dense);
         let x: Vec<f32> = (0..2 * cols).map(|_| lcg(&mut s)).collect();
-        let mut y = vec![0.0; 2 * rows];
-        matmul(&w, &x, 2, &mut y);
-        for (a, b) in y.iter().zip(reference(&dense, rows, cols, &x, 2)) {
-            assert!((*a as f64 - b).abs() < 1e-5, "{a} vs {b}");
+        for isa in supported() {
+            let mut y = vec![0.0; 2 * rows];
+            matmul_with(isa, &w, &x, 2, &mut y);
+            for (a, b) in y.iter().zip(reference(&dense, rows, cols, &x, 2)) {
+                assert!((*a as f64 - b).abs() < 1e-5, "{isa:?}: {a} vs {b}");
+            }
         }
     }
 
