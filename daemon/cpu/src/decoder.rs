@@ -220,6 +220,20 @@ impl CpuModel {
         ws: &mut Workspace,
         logits: &mut Vec<f32>,
     ) {
+        // Run the whole forward on a pool thread: its ~120 parallel products are then
+        // handed between the pool's own threads (which spin briefly between them)
+        // instead of each waking the pool from outside and putting the caller to sleep.
+        rayon::scope(|_| self.forward_in_pool(seqs, tokens, adapters, ws, logits));
+    }
+
+    fn forward_in_pool(
+        &self,
+        seqs: &mut [&mut SeqCache],
+        tokens: &[&[u32]],
+        adapters: Option<&Adapters>,
+        ws: &mut Workspace,
+        logits: &mut Vec<f32>,
+    ) {
         assert_eq!(seqs.len(), tokens.len());
         let c = &self.cfg;
         let (h, qd, kvd, inter) = (

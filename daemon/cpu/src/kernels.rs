@@ -123,20 +123,33 @@ fn matmul_with(isa: Isa, w: &QMatrix, x: &[f32], batch: usize, y: &mut [f32]) {
         w.rows,
         w.cols
     );
-    let per = tile_rows(batch, w.cols, w.rows);
+    // A few input rows of a quantized matrix: dequantize in registers and multiply at
+    // once (the weights are read once and never stored as f32). No scratch to fill, so
+    // a few large tasks per thread: each task costs about a microsecond of scheduling.
+    let fused = batch <= FUSED_MAX_BATCH && isa != Isa::Portable && w.format != Format::F32;
+    let per = if fused {
+        w.rows
+            .div_ceil(4 * rayon::current_num_threads())
+            .next_multiple_of(4)
+            .max(TILE)
+    } else {
+        tile_rows(batch, w.cols, w.rows)
+    };
     let tiles = w.rows.div_ceil(per);
     let out = OutPtr(y.as_mut_ptr());
-    // A few input rows of a quantized matrix: dequantize in registers and multiply at
-    // once (the weights are read once and never stored as f32).
-    let fused = batch <= FUSED_MAX_BATCH && isa != Isa::Portable && w.format != Format::F32;
     let run = |t: usize| {
         let o0 = t * per;
         let n = per.min(w.rows - o0);
         if fused {
             #[cfg(target_arch = "x86_64")]
-            // SAFETY: AVX2 / FMA / F16C detected; this task writes only columns o0..o0 + n.
+            // SAFETY: the ISA's features were detected; this task writes only columns
+            // o0..o0 + n.
             unsafe {
-                x86::fused_rows(w, o0, n, x, batch, out.get())
+                if isa == Isa::Avx512 {
+                    x86::fused_rows_avx512(w, o0, n, x, batch, out.get())
+                } else {
+                    x86::fused_rows(w, o0, n, x, batch, out.get())
+                }
             };
             return;
         }
@@ -389,6 +402,125 @@ mod x86 {
             macro_rules! go {
                 ($NB:literal, $NA:literal) => {{
                     let r = fused_row::<$NB, $NA>(w.format, row, bytes, blocks, x.as_ptr(), k);
+                    for b in 0..$NB {
+                        *y.add(b * w.rows + o) = r[b];
+                    }
+                }};
+            }
+            match batch {
+                1 => go!(1, 4),
+                2 => go!(2, 4),
+                3 => go!(3, 2),
+                _ => go!(4, 2),
+            }
+        }
+    }
+
+    /// One block as two vectors of 16 (values 0..16, 16..32), dequantized in registers.
+    #[inline(always)]
+    unsafe fn block_weights512(format: Format, p: *const u8) -> [__m512; 2] {
+        let bits = u16::from_le_bytes([*p, *p.add(1)]);
+        let d = _mm512_cvtph_ps(_mm256_set1_epi16(bits as i16));
+        match format {
+            Format::Q4_0 | Format::Q4_1 => {
+                let (m, qs_at) = if format == Format::Q4_1 {
+                    let mb = u16::from_le_bytes([*p.add(2), *p.add(3)]);
+                    (_mm512_cvtph_ps(_mm256_set1_epi16(mb as i16)), 4)
+                } else {
+                    (_mm512_mul_ps(d, _mm512_set1_ps(-8.0)), 2)
+                };
+                let low = _mm_set1_epi8(0x0F);
+                let qs = _mm_loadu_si128(p.add(qs_at) as *const __m128i);
+                let lo = _mm_and_si128(qs, low);
+                let hi = _mm_and_si128(_mm_srli_epi16(qs, 4), low);
+                let f =
+                    |q: __m128i| _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(q)), d, m);
+                [f(lo), f(hi)]
+            }
+            Format::Q8_0 => {
+                let f = |j: usize| {
+                    _mm512_mul_ps(
+                        _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(
+                            p.add(2 + 16 * j) as *const __m128i,
+                        ))),
+                        d,
+                    )
+                };
+                [f(0), f(1)]
+            }
+            Format::F32 => unreachable!("f32 rows take the tiled path"),
+        }
+    }
+
+    /// [`fused_row`] with 16 lanes; NA accumulators per input row (1, 2 or 4).
+    #[inline(always)]
+    unsafe fn fused_row512<const NB: usize, const NA: usize>(
+        format: Format,
+        row: *const u8,
+        bytes: usize,
+        blocks: usize,
+        x: *const f32,
+        k: usize,
+    ) -> [f32; NB] {
+        let mut acc = [[_mm512_setzero_ps(); NA]; NB];
+        // Two blocks per iteration so every accumulator index is a constant (an index
+        // known only at run time would keep the accumulators in memory).
+        let pairs = blocks / 2;
+        for i in 0..pairs {
+            let w0 = block_weights512(format, row.add(2 * i * bytes));
+            let w1 = block_weights512(format, row.add((2 * i + 1) * bytes));
+            for b in 0..NB {
+                let xb = x.add(b * k + 2 * i * 32);
+                acc[b][0] = _mm512_fmadd_ps(w0[0], _mm512_loadu_ps(xb), acc[b][0]);
+                acc[b][1 % NA] =
+                    _mm512_fmadd_ps(w0[1], _mm512_loadu_ps(xb.add(16)), acc[b][1 % NA]);
+                acc[b][2 % NA] =
+                    _mm512_fmadd_ps(w1[0], _mm512_loadu_ps(xb.add(32)), acc[b][2 % NA]);
+                acc[b][3 % NA] =
+                    _mm512_fmadd_ps(w1[1], _mm512_loadu_ps(xb.add(48)), acc[b][3 % NA]);
+            }
+        }
+        if blocks % 2 == 1 {
+            let i = blocks - 1;
+            let w0 = block_weights512(format, row.add(i * bytes));
+            for b in 0..NB {
+                let xb = x.add(b * k + i * 32);
+                acc[b][0] = _mm512_fmadd_ps(w0[0], _mm512_loadu_ps(xb), acc[b][0]);
+                acc[b][1 % NA] =
+                    _mm512_fmadd_ps(w0[1], _mm512_loadu_ps(xb.add(16)), acc[b][1 % NA]);
+            }
+        }
+        let mut out = [0f32; NB];
+        for b in 0..NB {
+            let mut v = acc[b][0];
+            for a in 1..NA {
+                v = _mm512_add_ps(v, acc[b][a]);
+            }
+            out[b] = _mm512_reduce_add_ps(v);
+        }
+        out
+    }
+
+    /// [`fused_rows`] on AVX-512.
+    ///
+    /// # Safety
+    /// AVX-512F present; `y` valid for columns `o0..o0 + n` of `batch` rows.
+    #[target_feature(enable = "avx512f,avx2,fma,f16c")]
+    pub unsafe fn fused_rows_avx512(
+        w: &QMatrix,
+        o0: usize,
+        n: usize,
+        x: &[f32],
+        batch: usize,
+        y: *mut f32,
+    ) {
+        let (_, bytes) = w.format.block();
+        let (k, blocks) = (w.cols, w.cols / 32);
+        for o in o0..o0 + n {
+            let row = w.row(o).as_ptr();
+            macro_rules! go {
+                ($NB:literal, $NA:literal) => {{
+                    let r = fused_row512::<$NB, $NA>(w.format, row, bytes, blocks, x.as_ptr(), k);
                     for b in 0..$NB {
                         *y.add(b * w.rows + o) = r[b];
                     }
@@ -692,6 +824,36 @@ mod tests {
                     "{a} vs {b} (step {step})"
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod throughput {
+    use super::*;
+
+    /// `cargo test -p rlvrd-cpu --release throughput -- --ignored --nocapture`:
+    /// bytes of weights streamed per second by a batch-1 product on this machine.
+    #[test]
+    #[ignore = "measurement"]
+    fn batch1_weight_bandwidth() {
+        for (format, rows, cols) in [(Format::Q4_1, 1536, 576), (Format::Q8_0, 49152, 576)] {
+            let (_, bytes) = format.block();
+            let w = QMatrix::from_raw(format, rows, cols, vec![0x11; rows * cols / 32 * bytes])
+                .unwrap();
+            let x = vec![0.5f32; cols];
+            let mut y = vec![0.0; rows];
+            let reps = (2_000_000_000 / w.bytes()).max(1);
+            let t = std::time::Instant::now();
+            for _ in 0..reps {
+                matmul(&w, &x, 1, &mut y);
+            }
+            let s = t.elapsed().as_secs_f64();
+            eprintln!(
+                "{format:?} [{rows}, {cols}]: {:.1} GB/s, {:.1} us per product",
+                (reps * w.bytes()) as f64 / s / 1e9,
+                s / reps as f64 * 1e6
+            );
         }
     }
 }
