@@ -150,6 +150,9 @@ enum BenchCmd {
         new_tokens: usize,
         #[arg(long, default_value_t = 1)]
         steps: u64,
+        /// Sequences per forward/backward in the update (default: the group size).
+        #[arg(long)]
+        micro_batch: Option<usize>,
         /// Override `[backend] kind`.
         #[arg(long)]
         backend: Option<rlvrd::config::BackendKind>,
@@ -290,12 +293,12 @@ fn main() -> ExitCode {
         Cmd::Bench(BenchCmd::Verify { mbpp_file, limit }) => one_shot(cli.config.as_ref(), |cfg| {
             rlvrd::commands::bench_verify::run(cfg, &rlvrd::commands::bench_verify::BenchVerifyOpts { mbpp_file, limit })
         }),
-        Cmd::Bench(BenchCmd::Train { group, prompts, new_tokens, steps, backend }) => one_shot(cli.config.as_ref(), |cfg| {
+        Cmd::Bench(BenchCmd::Train { group, prompts, new_tokens, steps, micro_batch, backend }) => one_shot(cli.config.as_ref(), |cfg| {
             let mut cfg = cfg.clone();
             if let Some(kind) = backend {
                 cfg.backend.kind = kind;
             }
-            rlvrd::commands::bench::train(&cfg, group, prompts, new_tokens, steps)
+            rlvrd::commands::bench::train(&cfg, group, prompts, new_tokens, steps, micro_batch.unwrap_or(group))
         }),
         Cmd::Bench(BenchCmd::Serve { url, requests, concurrency, max_tokens }) => {
             let o = rlvrd::commands::bench_serve::BenchServeOpts { url, requests, concurrency, max_tokens };

@@ -169,14 +169,14 @@ pub fn parity(fixtures: &std::path::Path, synthetic: Option<&std::path::Path>) -
 /// `rlvrd bench train`: seconds per trainer step split into generate / verify /
 /// update, with G completions for `tasks` prompts of `new_tokens` tokens, and peak RSS.
 /// Runs in a throw-away state directory (the configured one is not touched).
-pub fn train(cfg: &Config, group: usize, tasks: usize, new_tokens: usize, steps: u64) -> anyhow::Result<()> {
+pub fn train(cfg: &Config, group: usize, tasks: usize, new_tokens: usize, steps: u64, micro_batch: usize) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("rlvrd-bench-train-{}", std::process::id()));
     let mut cfg = cfg.clone();
     cfg.state_dir = Some(dir.clone());
     cfg.rl.group_size = group;
     cfg.rl.tasks_per_step = tasks;
     cfg.rl.max_new_tokens = new_tokens;
-    cfg.rl.micro_batch = group;
+    cfg.rl.micro_batch = micro_batch.max(1);
     cfg.checkpoints.every_steps = 0;
     cfg.eval.every_steps = 0;
     cfg.tasks.watch = false;
@@ -193,6 +193,7 @@ pub fn train(cfg: &Config, group: usize, tasks: usize, new_tokens: usize, steps:
         "group_size": group,
         "prompts": tasks,
         "max_new_tokens": new_tokens,
+        "micro_batch": micro_batch,
         "steps": records.len(),
         "seconds_per_step": mean(|r| r.generate_s + r.verify_s + r.update_s),
         "generate_s": mean(|r| r.generate_s),
