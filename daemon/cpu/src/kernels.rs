@@ -382,6 +382,34 @@ mod x86 {
         out
     }
 
+    /// Rows `o0..o0 + n` of `$w` against `$batch` (1..=4) input rows with the row
+    /// kernel `$row`: more accumulators per input row when there are fewer rows.
+    macro_rules! fused_rows_with {
+        ($row:ident, $w:expr, $o0:expr, $n:expr, $x:expr, $batch:expr, $y:expr) => {{
+            let (w, o0, n, x, batch, y): (&QMatrix, usize, usize, &[f32], usize, *mut f32) =
+                ($w, $o0, $n, $x, $batch, $y);
+            let (_, bytes) = w.format.block();
+            let (k, blocks) = (w.cols, w.cols / 32);
+            for o in o0..o0 + n {
+                let row = w.row(o).as_ptr();
+                macro_rules! go {
+                    ($NB:literal, $NA:literal) => {{
+                        let r = $row::<$NB, $NA>(w.format, row, bytes, blocks, x.as_ptr(), k);
+                        for b in 0..$NB {
+                            *y.add(b * w.rows + o) = r[b];
+                        }
+                    }};
+                }
+                match batch {
+                    1 => go!(1, 4),
+                    2 => go!(2, 4),
+                    3 => go!(3, 2),
+                    _ => go!(4, 2),
+                }
+            }
+        }};
+    }
+
     /// Rows `o0..o0 + n` of `w` times `batch` (1..=4) input rows, into `y` [batch, rows].
     ///
     /// # Safety
@@ -395,25 +423,7 @@ mod x86 {
         batch: usize,
         y: *mut f32,
     ) {
-        let (_, bytes) = w.format.block();
-        let (k, blocks) = (w.cols, w.cols / 32);
-        for o in o0..o0 + n {
-            let row = w.row(o).as_ptr();
-            macro_rules! go {
-                ($NB:literal, $NA:literal) => {{
-                    let r = fused_row::<$NB, $NA>(w.format, row, bytes, blocks, x.as_ptr(), k);
-                    for b in 0..$NB {
-                        *y.add(b * w.rows + o) = r[b];
-                    }
-                }};
-            }
-            match batch {
-                1 => go!(1, 4),
-                2 => go!(2, 4),
-                3 => go!(3, 2),
-                _ => go!(4, 2),
-            }
-        }
+        fused_rows_with!(fused_row, w, o0, n, x, batch, y)
     }
 
     /// One block as two vectors of 16 (values 0..16, 16..32), dequantized in registers.
@@ -514,25 +524,7 @@ mod x86 {
         batch: usize,
         y: *mut f32,
     ) {
-        let (_, bytes) = w.format.block();
-        let (k, blocks) = (w.cols, w.cols / 32);
-        for o in o0..o0 + n {
-            let row = w.row(o).as_ptr();
-            macro_rules! go {
-                ($NB:literal, $NA:literal) => {{
-                    let r = fused_row512::<$NB, $NA>(w.format, row, bytes, blocks, x.as_ptr(), k);
-                    for b in 0..$NB {
-                        *y.add(b * w.rows + o) = r[b];
-                    }
-                }};
-            }
-            match batch {
-                1 => go!(1, 4),
-                2 => go!(2, 4),
-                3 => go!(3, 2),
-                _ => go!(4, 2),
-            }
-        }
+        fused_rows_with!(fused_row512, w, o0, n, x, batch, y)
     }
 
     #[inline]
