@@ -4,6 +4,9 @@
 
 /// The request carried no bearer token or the wrong one.
 pub const UNAUTHORIZED: i32 = -32001;
+/// The request came through a browser (an `Origin` header) or named a `Host` that is
+/// not this daemon's (DNS rebinding), and the config does not allow it.
+pub const FORBIDDEN: i32 = -32003;
 /// The daemon is shutting down and no longer takes this kind of request.
 pub const SHUTTING_DOWN: i32 = -32002;
 /// A named object (task, checkpoint, adapter) does not exist.

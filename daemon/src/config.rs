@@ -420,6 +420,12 @@ pub struct RpcConfig {
     pub max_response_bytes: u32,
     /// Concurrent connections.
     pub max_connections: u32,
+    /// Extra `Host` names accepted besides loopback names and the listen address
+    /// (requests naming any other host are refused: DNS rebinding).
+    pub allowed_hosts: Vec<String>,
+    /// Browser origins allowed to call (e.g. `http://localhost:3000`); a request with
+    /// any other `Origin` header is refused. Empty: no web page can call rlvrd.
+    pub allowed_origins: Vec<String>,
 }
 
 impl Default for RpcConfig {
@@ -430,6 +436,8 @@ impl Default for RpcConfig {
             max_request_bytes: 1 << 20,
             max_response_bytes: 32 << 20,
             max_connections: 64,
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
         }
     }
 }

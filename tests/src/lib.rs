@@ -173,11 +173,13 @@ impl HttpReply {
 pub fn http_post(host_port: &str, body: &[u8], headers: &[(&str, &str)]) -> HttpReply {
     let mut s = TcpStream::connect(host_port).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    // A caller-given Host replaces the default one (tests of the Host check).
+    let host = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("host")).map_or(host_port, |(_, v)| *v);
     let mut req = format!(
-        "POST / HTTP/1.1\r\nHost: {host_port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
     );
-    for (k, v) in headers {
+    for (k, v) in headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("host")) {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
     req.push_str("\r\n");

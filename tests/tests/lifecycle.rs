@@ -111,6 +111,37 @@ fn auth_token_is_required_when_configured() {
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
 }
 
+/// A web page cannot drive the daemon: requests with a browser `Origin` (plain POST or
+/// WebSocket handshake) and requests naming a foreign `Host` (DNS rebinding) are refused
+/// before any method runs, while local tools keep working.
+#[test]
+fn browser_origins_and_foreign_hosts_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = Daemon::start_in(dir, "[rpc]\nlisten = \"127.0.0.1:0\"\n");
+    let port = d.host_port().rsplit_once(':').unwrap().1.to_string();
+    let rebinding = format!("attacker.example:{port}");
+    for headers in [vec![("Origin", "http://attacker.example")], vec![("Origin", "null")], vec![("Host", rebinding.as_str())]] {
+        let r = rpc_call(&d.host_port(), "shutdown", json!([]), &headers);
+        assert_eq!(r.status, 403, "{headers:?}: {}", r.body);
+        assert_eq!(r.json()["error"]["code"], rlvr_client::errors::FORBIDDEN, "{headers:?}");
+    }
+    // The WebSocket handshake a page would open.
+    let mut s = std::net::TcpStream::connect(d.host_port()).unwrap();
+    let hs = format!(
+        "GET / HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: http://attacker.example\r\n\r\n",
+        d.host_port()
+    );
+    std::io::Write::write_all(&mut s, hs.as_bytes()).unwrap();
+    let mut head = [0u8; 64];
+    let n = std::io::Read::read(&mut s, &mut head).unwrap();
+    assert!(String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 403"), "{}", String::from_utf8_lossy(&head[..n]));
+    // Nothing was shut down; a local client is served.
+    let r = rpc_call(&d.host_port(), "status", json!([]), &[("Host", &format!("localhost:{port}"))]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ok = d.ctl(&["status", "--json"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+}
+
 #[test]
 fn websocket_client_works_and_honours_auth() {
     let dir = tempfile::tempdir().unwrap();

@@ -62,6 +62,10 @@ pub enum CheckpointError {
     BadId { id: String },
     #[error("checkpoint adapter: {0}")]
     Adapter(#[from] LoraError),
+    /// An export target that could overwrite or redirect something (it exists, or is a
+    /// symlink): exports only ever create a new directory.
+    #[error("export target {path}: {reason}")]
+    ExportTarget { path: PathBuf, reason: String },
 }
 
 pub(crate) type Result<T, E = CheckpointError> = std::result::Result<T, E>;

@@ -217,15 +217,56 @@ impl CheckpointStore {
         self.info(id)
     }
 
-    /// Copy the PEFT adapter of `id` into `dest` (created), loadable by PEFT.
+    /// Copy the PEFT adapter of `id` into the new directory `dest`, loadable by PEFT.
+    ///
+    /// `dest` must not exist (not even as a dangling symlink): an export never writes
+    /// into or through something already there. The files are written to a temporary
+    /// sibling directory that is renamed to `dest` once complete, so `dest` either
+    /// does not exist or holds the whole adapter.
     pub fn export(&self, id: &str, dest: &Path) -> Result<()> {
         self.verify(id)?;
-        std::fs::create_dir_all(dest).map_err(io_err(dest))?;
-        let src = self.dir.join(id).join(ADAPTER_DIR);
-        for f in PEFT_FILES {
-            std::fs::copy(src.join(f), dest.join(f)).map_err(io_err(&dest.join(f)))?;
+        let refuse = |reason: &str| CheckpointError::ExportTarget { path: dest.into(), reason: reason.into() };
+        match std::fs::symlink_metadata(dest) {
+            Ok(m) if m.file_type().is_symlink() => return Err(refuse("is a symbolic link")),
+            Ok(_) => return Err(refuse("already exists (exports create a new directory)")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(dest)(e)),
         }
-        Ok(())
+        let (Some(parent), Some(name)) = (dest.parent(), dest.file_name()) else {
+            return Err(refuse("has no parent directory"));
+        };
+        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        let tmp = parent.join(format!(".{}.rlvrd-export-{}", name.to_string_lossy(), std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
+        let src = self.dir.join(id).join(ADAPTER_DIR);
+        let copied = PEFT_FILES.iter().try_for_each(|f| std::fs::copy(src.join(f), tmp.join(f)).map(|_| ()).map_err(io_err(&tmp.join(f))));
+        let done = copied.and_then(|()| std::fs::rename(&tmp, dest).map_err(io_err(dest)));
+        if done.is_err() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        done
+    }
+
+    /// Move every checkpoint out of the way (into a sibling directory named
+    /// `<dir>.unusable-<unix seconds>`) and start an empty store in its place; returns
+    /// where they went. For a run that cannot resume from them (the LoRA shape changed,
+    /// say): starting fresh must neither delete them by retention nor overwrite them
+    /// with checkpoints of the new run.
+    pub fn set_aside(&self) -> Result<PathBuf> {
+        let _w = self.lock();
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let mut name = self.dir.file_name().map_or_else(|| "checkpoints".into(), |n| n.to_string_lossy().into_owned());
+        name.push_str(&format!(".unusable-{secs}"));
+        let mut aside = self.dir.with_file_name(&name);
+        let mut n = 1;
+        while aside.exists() {
+            aside = self.dir.with_file_name(format!("{name}-{n}"));
+            n += 1;
+        }
+        std::fs::rename(&self.dir, &aside).map_err(io_err(&self.dir))?;
+        std::fs::create_dir_all(&self.dir).map_err(io_err(&self.dir))?;
+        Ok(aside)
     }
 
     /// Apply retention now; returns the ids removed.

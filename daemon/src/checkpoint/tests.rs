@@ -292,3 +292,53 @@ fn config_hash_is_fnv1a_64() {
     assert_eq!(config_hash("a"), "af63dc4c8601ec8c");
     assert_eq!(config_hash("foobar"), "85944171f73967e8");
 }
+
+/// Exports create a new directory and nothing else: an existing directory or file, a
+/// symlink (even a dangling one) is refused and left as it was.
+#[test]
+fn export_refuses_existing_targets_and_symlinks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = CheckpointStore::open(tmp.path().join("checkpoints"), 3).unwrap();
+    let info = save(&store, &run(&base(), 3, 5, None));
+    let existing = tmp.path().join("existing");
+    std::fs::create_dir(&existing).unwrap();
+    std::fs::write(existing.join("keep.txt"), "mine").unwrap();
+    let victim = tmp.path().join("victim");
+    std::fs::create_dir(&victim).unwrap();
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let dangling = tmp.path().join("dangling");
+    std::os::unix::fs::symlink(tmp.path().join("nowhere"), &dangling).unwrap();
+    for (target, why) in [(&existing, "already exists"), (&link, "symbolic link"), (&dangling, "symbolic link")] {
+        let err = store.export(&info.id, target).unwrap_err();
+        assert!(matches!(err, CheckpointError::ExportTarget { .. }) && err.to_string().contains(why), "{}: {err}", target.display());
+    }
+    assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 0, "nothing written through the link");
+    assert!(!tmp.path().join("nowhere").exists());
+    assert_eq!(std::fs::read_to_string(existing.join("keep.txt")).unwrap(), "mine");
+    // A new path works, and no temporary directory is left beside it.
+    let fresh = tmp.path().join("out/adapter");
+    store.export(&info.id, &fresh).unwrap();
+    assert!(fresh.join("adapter_config.json").is_file());
+    let names: Vec<String> = std::fs::read_dir(tmp.path().join("out")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["adapter"]);
+}
+
+/// A run that cannot resume moves the checkpoints aside, whole, and the store starts
+/// empty: nothing of the earlier run is deleted or overwritten.
+#[test]
+fn set_aside_keeps_every_checkpoint_and_empties_the_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = CheckpointStore::open(tmp.path().join("checkpoints"), 3).unwrap();
+    let info = save(&store, &run(&base(), 3, 5, None));
+    let aside = store.set_aside().unwrap();
+    assert!(aside.file_name().unwrap().to_string_lossy().starts_with("checkpoints.unusable-"));
+    assert!(aside.join(&info.id).join("manifest.json").is_file() || aside.join(&info.id).is_dir());
+    assert!(store.list().unwrap().is_empty());
+    assert!(store.latest_valid().unwrap().is_none());
+    // A second set-aside in the same second gets its own name.
+    save(&store, &run(&base(), 3, 6, None));
+    let again = store.set_aside().unwrap();
+    assert_ne!(again, aside);
+    assert!(aside.is_dir() && again.is_dir());
+}

@@ -61,7 +61,18 @@ pub fn load(deps: EngineDeps) -> Result<Engine, (EngineDeps, String)> {
     match engine.deps.checkpoints.latest_valid() {
         Ok(Some(info)) => {
             if let Err(e) = restore(&mut engine, &info.id) {
-                tracing::error!(checkpoint = %info.id, error = %e, "cannot resume from checkpoint; starting fresh");
+                // Never lose the earlier run: its checkpoints move aside before the fresh
+                // run saves (and prunes) its own.
+                match engine.deps.checkpoints.set_aside() {
+                    Ok(aside) => {
+                        let msg = format!("cannot resume from checkpoint {}: {e}; its checkpoints were moved to {} and training starts a fresh adapter", info.id, aside.display());
+                        tracing::error!("{msg}");
+                        engine.deps.shared.set_error(Some(msg));
+                    }
+                    Err(move_err) => {
+                        tracing::error!(checkpoint = %info.id, error = %e, "cannot resume from checkpoint, nor move the checkpoints aside ({move_err}); starting fresh");
+                    }
+                }
             }
         }
         Ok(None) => tracing::info!("no checkpoint: starting a fresh adapter"),

@@ -145,7 +145,10 @@ impl RlvrApiServer for RpcImpl {
         tokio::task::spawn_blocking(move || store.export(&id2, &dest))
             .await
             .map_err(|e| invalid(e.to_string()))?
-            .map_err(|e| not_found(format!("checkpoint {id}: {e}")))?;
+            .map_err(|e| match e {
+                crate::checkpoint::CheckpointError::ExportTarget { .. } => invalid(e.to_string()),
+                e => not_found(format!("checkpoint {id}: {e}")),
+            })?;
         Ok(dir)
     }
 

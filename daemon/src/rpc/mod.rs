@@ -48,7 +48,8 @@ pub async fn start(config: &Config, shared: Arc<Shared>, services: Services) -> 
         Some(path) => Some(auth::load_or_create_token(path)?),
         None => None,
     };
-    let http = tower::ServiceBuilder::new().layer(auth::AuthLayer::new(token));
+    let guard = auth::RequestGuard::new(token, &cfg.listen, &cfg.allowed_hosts, &cfg.allowed_origins);
+    let http = tower::ServiceBuilder::new().layer(auth::AuthLayer::new(guard));
     let limits = ServerConfig::builder()
         .max_request_body_size(cfg.max_request_bytes)
         .max_response_body_size(cfg.max_response_bytes)
