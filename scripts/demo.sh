@@ -9,7 +9,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rlvrd-target}"
 cargo build --workspace --bins
 BIN="$CARGO_TARGET_DIR/debug"
 CONFIG="${RLVRD_CONFIG:-configs/default.toml}"
-"$BIN/rlvrd" check-config "$CONFIG" >/dev/null
+# rlvrctl finds the daemon's token (rpc.token) in its state directory.
+RLVRD_STATE_DIR=$("$BIN/rlvrd" check-config "$CONFIG" 2>/dev/null | sed -n 's/^state_dir = "\(.*\)"$/\1/p')
+export RLVRD_STATE_DIR
 "$BIN/rlvrd" --config "$CONFIG" &
 DAEMON=$!
 trap 'kill -TERM $DAEMON 2>/dev/null; wait $DAEMON 2>/dev/null' INT TERM EXIT

@@ -29,6 +29,20 @@ pub enum Connection {
     Ws(WsClient),
 }
 
+/// Name of the token file rlvrd creates in its state directory.
+pub const TOKEN_FILE_NAME: &str = "rpc.token";
+
+/// Where a local daemon's token is, when nobody says: `$RLVRD_STATE_DIR/rpc.token`,
+/// else the default state directory's (`$XDG_STATE_HOME/rlvrd`, else
+/// `~/.local/state/rlvrd`). `None` when that file does not exist.
+pub fn default_token_file() -> Option<std::path::PathBuf> {
+    let env_dir = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    let dir = env_dir("RLVRD_STATE_DIR")
+        .or_else(|| env_dir("XDG_STATE_HOME").map(|d| d.join("rlvrd")))
+        .or_else(|| env_dir("HOME").map(|h| h.join(".local/state/rlvrd")))?;
+    Some(dir.join(TOKEN_FILE_NAME)).filter(|p| p.is_file())
+}
+
 /// Read a bearer token from a file (trailing whitespace ignored).
 pub fn read_token(path: &Path) -> Result<String, ConnectError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConnectError::TokenFile {

@@ -404,6 +404,14 @@ impl Default for TasksConfig {
     }
 }
 
+/// `rpc.auth`: whether requests need the bearer token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RpcAuth {
+    Token,
+    None,
+}
+
 /// `[rpc]`: the JSON-RPC endpoint.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -411,8 +419,11 @@ pub struct RpcConfig {
     /// Listen address (HTTP and WebSocket on one port). Port 0 picks a free port; the
     /// bound address is written to `<state_dir>/rpc.addr`.
     pub listen: String,
-    /// When set, every request must carry `Authorization: Bearer <token>`; the file is
-    /// created with a random token (mode 0600) if missing.
+    /// `token` (default): every request must carry `Authorization: Bearer <token>`;
+    /// `none`: no token (any local process can drive the daemon; warned at start).
+    pub auth: RpcAuth,
+    /// Where the token lives (default `<state_dir>/rpc.token`); created with a random
+    /// token (mode 0600) if missing.
     pub auth_token_file: Option<PathBuf>,
     /// Largest request body accepted, bytes.
     pub max_request_bytes: u32,
@@ -432,6 +443,7 @@ impl Default for RpcConfig {
     fn default() -> Self {
         Self {
             listen: "127.0.0.1:7433".into(),
+            auth: RpcAuth::Token,
             auth_token_file: None,
             max_request_bytes: 1 << 20,
             max_response_bytes: 32 << 20,

@@ -85,7 +85,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), Daem
     let url = format!("http://{}", server.addr);
     let addr_file = state_dir.join(RPC_ADDR_FILE);
     write_atomic(&addr_file, format!("{url}\n").as_bytes())?;
-    tracing::info!(%url, auth = config.rpc.auth_token_file.is_some(), "JSON-RPC listening (HTTP and WebSocket)");
+    tracing::info!(%url, auth = ?config.rpc.auth, "JSON-RPC listening (HTTP and WebSocket)");
 
     notify::notify(&format!("READY=1\nSTATUS=listening on {url}"));
     if let Some(every) = notify::watchdog_interval() {

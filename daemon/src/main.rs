@@ -167,6 +167,9 @@ enum BenchCmd {
         concurrency: usize,
         #[arg(long, default_value_t = 16)]
         max_tokens: usize,
+        /// The daemon's token (default: rpc.token in $RLVRD_STATE_DIR or the default state dir).
+        #[arg(long, env = "RLVRD_TOKEN_FILE")]
+        token_file: Option<PathBuf>,
     },
     /// Sandboxed runs per second on MBPP reference solutions, and Ruff time per candidate.
     Verify {
@@ -300,8 +303,8 @@ fn main() -> ExitCode {
             }
             rlvrd::commands::bench::train(&cfg, group, prompts, new_tokens, steps, micro_batch.unwrap_or(group))
         }),
-        Cmd::Bench(BenchCmd::Serve { url, requests, concurrency, max_tokens }) => {
-            let o = rlvrd::commands::bench_serve::BenchServeOpts { url, requests, concurrency, max_tokens };
+        Cmd::Bench(BenchCmd::Serve { url, requests, concurrency, max_tokens, token_file }) => {
+            let o = rlvrd::commands::bench_serve::BenchServeOpts { url, requests, concurrency, max_tokens, token_file };
             match rlvrd::commands::bench_serve::run(&o) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

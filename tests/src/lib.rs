@@ -143,8 +143,27 @@ impl Daemon {
     }
 
     /// Run `rlvrctl --url <url> args...`.
+    /// rlvrctl against this daemon; it finds the token in the daemon's state directory
+    /// (through `RLVRD_STATE_DIR`) as it would in the default one.
     pub fn ctl(&self, args: &[&str]) -> Output {
-        Command::new(rlvrctl_bin()).arg("--url").arg(&self.url).args(args).output().expect("run rlvrctl")
+        Command::new(rlvrctl_bin())
+            .env("RLVRD_STATE_DIR", self.dir.path().join("state"))
+            .arg("--url")
+            .arg(&self.url)
+            .args(args)
+            .output()
+            .expect("run rlvrctl")
+    }
+
+    /// The token the daemon created in its state directory (the default `rpc.auth`).
+    pub fn token(&self) -> String {
+        let path = self.dir.path().join("state").join("rpc.token");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).trim().to_string()
+    }
+
+    /// `Authorization` header value for raw HTTP calls.
+    pub fn bearer(&self) -> String {
+        format!("Bearer {}", self.token())
     }
 }
 

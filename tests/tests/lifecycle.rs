@@ -82,6 +82,25 @@ fn unreachable_daemon_is_one_clear_line_and_exit_1() {
     assert!(err.contains("not reachable"), "{err}");
 }
 
+/// Out of the box a token is required: the daemon creates `<state_dir>/rpc.token`
+/// (0600) on first start, refuses calls without it, and rlvrctl finds it by itself.
+#[test]
+fn a_token_is_required_by_default_and_rlvrctl_finds_it() {
+    let d = Daemon::start("");
+    let path = d.dir.path().join("state/rpc.token");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&path).expect("token created").permissions().mode() & 0o777, 0o600);
+    let r = rpc_call(&d.host_port(), "shutdown", json!([]), &[]);
+    assert_eq!(r.status, 401, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], rlvr_client::errors::UNAUTHORIZED);
+    let ok = d.ctl(&["status", "--json"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    // `rpc.auth = "none"` turns it off explicitly.
+    let open = Daemon::start("[rpc]\nlisten = \"127.0.0.1:0\"\nauth = \"none\"\n");
+    assert_eq!(rpc_call(&open.host_port(), "status", json!([]), &[]).status, 200);
+    assert!(!open.dir.path().join("state/rpc.token").exists());
+}
+
 #[test]
 fn auth_token_is_required_when_configured() {
     let dir = tempfile::tempdir().unwrap();
@@ -136,7 +155,7 @@ fn browser_origins_and_foreign_hosts_are_refused() {
     let n = std::io::Read::read(&mut s, &mut head).unwrap();
     assert!(String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 403"), "{}", String::from_utf8_lossy(&head[..n]));
     // Nothing was shut down; a local client is served.
-    let r = rpc_call(&d.host_port(), "status", json!([]), &[("Host", &format!("localhost:{port}"))]);
+    let r = rpc_call(&d.host_port(), "status", json!([]), &[("Host", &format!("localhost:{port}")), ("Authorization", &d.bearer())]);
     assert_eq!(r.status, 200, "{}", r.body);
     let ok = d.ctl(&["status", "--json"]);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
@@ -162,28 +181,29 @@ fn websocket_client_works_and_honours_auth() {
 fn malformed_requests_get_standard_errors_and_daemon_keeps_serving() {
     let d = Daemon::start("[rpc]\nlisten = \"127.0.0.1:0\"\nmax_request_bytes = 4096\n");
     let hp = d.host_port();
+    let auth = d.bearer();
 
-    let r = http_post(&hp, b"{this is not json", &[]);
+    let r = http_post(&hp, b"{this is not json", &[("Authorization", &auth)]);
     assert_eq!(r.json()["error"]["code"], -32700, "parse error: {}", r.body);
 
-    let r = rpc_call(&hp, "no_such_method", json!([]), &[]);
+    let r = rpc_call(&hp, "no_such_method", json!([]), &[("Authorization", &auth)]);
     assert_eq!(r.json()["error"]["code"], -32601, "method not found: {}", r.body);
 
-    let r = rpc_call(&hp, "config", json!([42]), &[]);
+    let r = rpc_call(&hp, "config", json!([42]), &[("Authorization", &auth)]);
     assert_eq!(r.json()["error"]["code"], -32602, "invalid params: {}", r.body);
-    let r = rpc_call(&hp, "config", json!(["rpc"]), &[]);
+    let r = rpc_call(&hp, "config", json!(["rpc"]), &[("Authorization", &auth)]);
     assert_eq!(r.json()["result"]["max_request_bytes"], 4096, "{}", r.body);
-    let r = rpc_call(&hp, "config", json!(["nope"]), &[]);
+    let r = rpc_call(&hp, "config", json!(["nope"]), &[("Authorization", &auth)]);
     assert_eq!(r.json()["error"]["code"], rlvr_client::errors::NOT_FOUND, "{}", r.body);
 
     let big = json!({"jsonrpc": "2.0", "id": 1, "method": "status", "params": ["x".repeat(10_000)]});
-    let r = http_post(&hp, big.to_string().as_bytes(), &[]);
+    let r = http_post(&hp, big.to_string().as_bytes(), &[("Authorization", &auth)]);
     assert!(r.status == 413 || r.json()["error"]["code"] == -32007, "oversized: {} {}", r.status, r.body);
 
-    let r = http_post(&hp, b"[]", &[]);
+    let r = http_post(&hp, b"[]", &[("Authorization", &auth)]);
     assert!(r.json()["error"]["code"].is_i64(), "empty batch gets an error: {}", r.body);
 
-    let r = rpc_call(&hp, "status", json!([]), &[]);
+    let r = rpc_call(&hp, "status", json!([]), &[("Authorization", &auth)]);
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["result"]["pid"].as_u64(), Some(d.child.id() as u64));
 }

@@ -38,7 +38,7 @@ fn tiny_daemon_env(dir: tempfile::TempDir, tasks: &Path, extra: &str, env: &[(&s
 }
 
 async fn ws(d: &Daemon) -> WsClient {
-    match Connection::open(&d.url.replace("http://", "ws://"), None, Duration::from_secs(60)).await.unwrap() {
+    match Connection::open(&d.url.replace("http://", "ws://"), Some(&d.token()), Duration::from_secs(60)).await.unwrap() {
         Connection::Ws(c) => c,
         Connection::Http(_) => unreachable!(),
     }
@@ -120,7 +120,7 @@ async fn trains_while_serving_with_pause_resume_and_checkpoint_on_shutdown() {
     assert!(done.completion_tokens >= 1);
 
     // 20 concurrent completions while training: every one is served.
-    let http = match Connection::open(&d.url, None, Duration::from_secs(120)).await.unwrap() {
+    let http = match Connection::open(&d.url, Some(&d.token()), Duration::from_secs(120)).await.unwrap() {
         Connection::Http(h) => h,
         Connection::Ws(_) => unreachable!(),
     };

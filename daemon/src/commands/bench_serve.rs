@@ -15,20 +15,26 @@ pub struct BenchServeOpts {
     pub requests: usize,
     pub concurrency: usize,
     pub max_tokens: usize,
+    /// Token file; default: found as rlvrctl finds it.
+    pub token_file: Option<std::path::PathBuf>,
 }
 
 pub fn run(o: &BenchServeOpts) -> anyhow::Result<()> {
+    let token = match o.token_file.clone().or_else(rlvr_client::client::default_token_file) {
+        Some(p) => Some(rlvr_client::client::read_token(&p)?),
+        None => None,
+    };
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(async {
         let sem = std::sync::Arc::new(tokio::sync::Semaphore::new(o.concurrency.max(1)));
         let mut handles = Vec::new();
         let prefixes = ["def add(a, b):\n", "def is_even(n):\n", "def reverse(s):\n", "class Stack:\n    def push(self, x):\n"];
         for i in 0..o.requests {
-            let (url, sem, max_tokens) = (o.url.clone(), sem.clone(), o.max_tokens);
+            let (url, sem, max_tokens, token) = (o.url.clone(), sem.clone(), o.max_tokens, token.clone());
             let prefix = prefixes[i % prefixes.len()].to_string();
             handles.push(tokio::spawn(async move {
                 let _permit = sem.acquire().await.expect("semaphore open");
-                let conn = Connection::open(&url, None, Duration::from_secs(600)).await.map_err(|e| e.to_string())?;
+                let conn = Connection::open(&url, token.as_deref(), Duration::from_secs(600)).await.map_err(|e| e.to_string())?;
                 let t = Instant::now();
                 let params = CompleteParams { prefix, max_tokens: Some(max_tokens), ..Default::default() };
                 let r = rlvr_client::call!(conn, complete(params)).map_err(|e| e.to_string())?;

@@ -203,7 +203,7 @@ where
 
 fn refused(status: http::StatusCode, why: &str) -> HttpResponse {
     let (code, message) = if status == http::StatusCode::UNAUTHORIZED {
-        (rlvr_client::errors::UNAUTHORIZED, format!("unauthorized: {why} (send Authorization: Bearer <token from rpc.auth_token_file>)"))
+        (rlvr_client::errors::UNAUTHORIZED, format!("unauthorized: {why} (send Authorization: Bearer <token>; the token is in <state_dir>/rpc.token or rpc.auth_token_file)"))
     } else {
         (rlvr_client::errors::FORBIDDEN, format!("forbidden: {why}"))
     };

@@ -44,9 +44,15 @@ pub struct RpcServer {
 /// Bind and start serving. Returns once the socket is listening.
 pub async fn start(config: &Config, shared: Arc<Shared>, services: Services) -> Result<RpcServer, RpcStartError> {
     let cfg = &config.rpc;
-    let token = match &cfg.auth_token_file {
-        Some(path) => Some(auth::load_or_create_token(path)?),
-        None => None,
+    let token = match cfg.auth {
+        crate::config::RpcAuth::Token => {
+            let path = cfg.auth_token_file.clone().unwrap_or_else(|| config.state_dir().join(rlvr_client::client::TOKEN_FILE_NAME));
+            Some(auth::load_or_create_token(&path)?)
+        }
+        crate::config::RpcAuth::None => {
+            tracing::warn!("rpc.auth = \"none\": any local process can control this daemon (training, checkpoints, shutdown)");
+            None
+        }
     };
     let guard = auth::RequestGuard::new(token, &cfg.listen, &cfg.allowed_hosts, &cfg.allowed_origins);
     let http = tower::ServiceBuilder::new().layer(auth::AuthLayer::new(guard));

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
-use rlvr_client::client::{read_token, Connection};
+use rlvr_client::client::{default_token_file, read_token, Connection};
 
 /// Default address of a local rlvrd (matches `rpc.listen` in configs/default.toml).
 pub const DEFAULT_URL: &str = "http://127.0.0.1:7433";
@@ -30,7 +30,8 @@ struct Cli {
     /// Daemon URL (http:// or ws://).
     #[arg(long, global = true, env = "RLVRD_URL", default_value = DEFAULT_URL)]
     url: String,
-    /// File holding the bearer token (when the daemon sets rpc.auth_token_file).
+    /// File holding the daemon's bearer token (default: `rpc.token` in
+    /// `$RLVRD_STATE_DIR`, else in the default state directory ~/.local/state/rlvrd).
     #[arg(long, global = true, env = "RLVRD_TOKEN_FILE")]
     token_file: Option<PathBuf>,
     /// Print machine-readable JSON instead of human text.
@@ -175,8 +176,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let token = match &cli.token_file {
-        Some(p) => Some(read_token(p).map_err(|e| e.to_string())?),
+    let token = match cli.token_file.clone().or_else(default_token_file) {
+        Some(p) => Some(read_token(&p).map_err(|e| e.to_string())?),
         None => None,
     };
     let timeout = Duration::from_secs_f64(cli.timeout.max(0.1));
