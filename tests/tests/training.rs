@@ -303,3 +303,23 @@ fn kill_9_resumes_exactly_from_the_last_complete_checkpoint() {
     kill9(&mut b3);
     kill9(&mut a);
 }
+
+/// Values out of range are the caller's mistake: JSON-RPC -32602 with the reason, not an
+/// internal error, and the daemon goes on serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_range_parameters_are_invalid_params() {
+    let tasks_dir = tempfile::tempdir().unwrap();
+    write_task(tasks_dir.path(), "t1", "f1");
+    let d = tiny_daemon(tempfile::tempdir().unwrap(), tasks_dir.path(), "");
+    let c = ws(&d).await;
+    wait_loaded(&c).await;
+    let code_of = |e: &dyn std::fmt::Debug| format!("{e:?}");
+    let hot = c.complete(CompleteParams { prefix: "def f(x):\n".into(), temperature: Some(50.0), ..Default::default() }).await.unwrap_err();
+    assert!(code_of(&hot).contains("InvalidParams") && code_of(&hot).contains("temperature"), "{hot:?}");
+    let empty = c.complete(CompleteParams { prefix: String::new(), ..Default::default() }).await.unwrap_err();
+    assert!(code_of(&empty).contains("InvalidParams") && code_of(&empty).contains("empty"), "{empty:?}");
+    let lr = c.train_set(rlvr_client::TrainSet { lr: Some(5.0), ..Default::default() }).await.unwrap_err();
+    assert!(code_of(&lr).contains("InvalidParams") && code_of(&lr).contains("lr"), "{lr:?}");
+    let r = c.complete(CompleteParams { prefix: "def f(x):\n".into(), max_tokens: Some(2), ..Default::default() }).await.unwrap();
+    assert!(r.completion_tokens >= 1);
+}

@@ -45,6 +45,9 @@ pub enum EngineError {
     NoTraining(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// The request's parameters are out of range or empty (the caller's to fix).
+    #[error("invalid params: {0}")]
+    InvalidParams(String),
     #[error("{0}")]
     Failed(String),
 }
@@ -394,21 +397,21 @@ impl Engine {
     fn apply_set(&mut self, s: &TrainSet) -> Result<(), EngineError> {
         if let Some(lr) = s.lr {
             if !(lr > 0.0 && lr < 1.0) {
-                return Err(EngineError::Failed(format!("lr {lr} must be in (0, 1)")));
+                return Err(EngineError::InvalidParams(format!("lr {lr} must be in (0, 1)")));
             }
             self.training.trainer.rl.lr = lr;
         }
         for (w, slot) in [(s.tests_weight, &mut self.training.tests_weight), (s.ruff_weight, &mut self.training.ruff_weight)] {
             if let Some(w) = w {
                 if !(w >= 0.0 && w.is_finite()) {
-                    return Err(EngineError::Failed(format!("reward weight {w} must be >= 0")));
+                    return Err(EngineError::InvalidParams(format!("reward weight {w} must be >= 0")));
                 }
                 *slot = w;
             }
         }
         if let Some(g) = s.group_size {
             if !(1..=256).contains(&g) {
-                return Err(EngineError::Failed(format!("group_size {g} must be between 1 and 256")));
+                return Err(EngineError::InvalidParams(format!("group_size {g} must be between 1 and 256")));
             }
             self.training.trainer.rl.group_size = g;
         }

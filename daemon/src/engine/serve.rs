@@ -124,10 +124,10 @@ pub struct Prepared {
 /// Build the generation request for `prompt`.
 fn prepare(e: &Engine, prompt: &str, max_tokens: Option<usize>, temperature: Option<f64>, stop: &[String], adapter: AdapterChoice, enqueued: Instant, used_suffix: bool) -> Result<Prepared, EngineError> {
     let ids = e.model.tokenizer.encode(prompt, true).map_err(|err| EngineError::Failed(err.to_string()))?;
-    e.model.check_prompt(&ids).map_err(|err| EngineError::Failed(err.to_string()))?;
+    e.model.check_prompt(&ids).map_err(|err| EngineError::InvalidParams(err.to_string()))?;
     let temp = temperature.unwrap_or(0.0);
     if !(0.0..=10.0).contains(&temp) {
-        return Err(EngineError::Failed(format!("temperature {temp} must be in [0, 10]")));
+        return Err(EngineError::InvalidParams(format!("temperature {temp} must be in [0, 10]")));
     }
     let req = GenerateRequest {
         prompt_ids: ids,
@@ -208,7 +208,7 @@ pub fn run_batch(e: &mut Engine, items: Vec<Prepared>, streams: &[Option<&Stream
 /// The model input of a `complete` request (FIM prompt when a suffix is given).
 pub fn prepare_complete(e: &Engine, p: &CompleteParams, enqueued: Instant) -> Result<Prepared, EngineError> {
     if p.prefix.is_empty() && p.suffix.as_deref().unwrap_or("").is_empty() {
-        return Err(EngineError::Failed("prefix and suffix are both empty".into()));
+        return Err(EngineError::InvalidParams("prefix and suffix are both empty".into()));
     }
     let (prompt, used_suffix) = match p.suffix.as_deref().filter(|s| !s.is_empty()).and_then(|s| fim_prompt(e, &p.prefix, s)) {
         Some(fim) => (fim, true),
@@ -220,7 +220,7 @@ pub fn prepare_complete(e: &Engine, p: &CompleteParams, enqueued: Instant) -> Re
 /// The model input of a chat request.
 pub fn prepare_chat(e: &Engine, p: &GenerateParams, enqueued: Instant) -> Result<Prepared, EngineError> {
     if p.messages.is_empty() {
-        return Err(EngineError::Failed("messages is empty".into()));
+        return Err(EngineError::InvalidParams("messages is empty".into()));
     }
     let msgs: Vec<Message> = p.messages.iter().map(|m| Message { role: m.role.clone(), content: m.content.clone() }).collect();
     let tok = &e.model.tokenizer;

@@ -10,7 +10,7 @@ use rlvr_client::errors::NOT_FOUND;
 use rlvr_client::metrics::MetricsRecord;
 use rlvr_client::*;
 
-use super::errors::{engine_err, invalid, not_found};
+use super::errors::{engine_err, invalid, invalid_params, not_found};
 use super::tasks;
 use super::Services;
 use crate::config::Config;
@@ -139,14 +139,14 @@ impl RlvrApiServer for RpcImpl {
         let store = self.services.checkpoints.clone();
         let dest = std::path::PathBuf::from(&dir);
         if !dest.is_absolute() {
-            return Err(invalid(format!("export directory must be an absolute path, got `{dir}`")));
+            return Err(invalid_params(format!("export directory must be an absolute path, got `{dir}`")));
         }
         let id2 = id.clone();
         tokio::task::spawn_blocking(move || store.export(&id2, &dest))
             .await
             .map_err(|e| invalid(e.to_string()))?
             .map_err(|e| match e {
-                crate::checkpoint::CheckpointError::ExportTarget { .. } => invalid(e.to_string()),
+                crate::checkpoint::CheckpointError::ExportTarget { .. } => invalid_params(e.to_string()),
                 e => not_found(format!("checkpoint {id}: {e}")),
             })?;
         Ok(dir)

@@ -18,8 +18,14 @@ pub fn invalid(msg: impl Into<String>) -> ErrorObjectOwned {
     err(INVALID_REQUEST_STATE, msg)
 }
 
+/// JSON-RPC's own "invalid params" (-32602): the caller sent a value out of range.
+pub fn invalid_params(msg: impl Into<String>) -> ErrorObjectOwned {
+    err(jsonrpsee::types::error::INVALID_PARAMS_CODE, msg)
+}
+
 pub fn engine_err(e: EngineError) -> ErrorObjectOwned {
     let code = match &e {
+        EngineError::InvalidParams(_) => jsonrpsee::types::error::INVALID_PARAMS_CODE,
         EngineError::NotFound(_) => NOT_FOUND,
         EngineError::Stopped => SHUTTING_DOWN,
         EngineError::NotLoaded(_) | EngineError::Busy(_) | EngineError::NoTraining(_) => INVALID_REQUEST_STATE,
