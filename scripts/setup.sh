@@ -56,6 +56,13 @@ if [ "${rust_minor:-0}" -lt 85 ]; then
   exit 1
 fi
 
+# The test command checks formatting: rustfmt comes with rustup's default profile, or
+# as Debian's rustfmt package next to Debian's cargo.
+if [ "$for_tests" = 1 ] && ! cargo fmt --version >/dev/null 2>&1; then
+  say "installing rustfmt"
+  if command -v rustup >/dev/null; then rustup component add rustfmt; else sudo_ apt-get install -y -qq rustfmt >/dev/null; fi
+fi
+
 # --- Python tools --------------------------------------------------------------------
 if ! command -v ruff >/dev/null || [ "$(ruff --version 2>/dev/null | awk '{print $2}')" != "$RUFF_VERSION" ]; then
   say "installing ruff $RUFF_VERSION"

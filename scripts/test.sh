@@ -28,6 +28,10 @@ phase "1/3 setup: Debian packages, ruff, the SmolLM2 model and reference tokeniz
 scripts/setup.sh --tests
 done_phase setup
 
+phase "formatting: cargo fmt --check (rustfmt.toml)"
+cargo fmt --all --check || { echo "[test] not rustfmt-clean: run \`cargo fmt --all\`" >&2; exit 1; }
+done_phase format
+
 phase "2/3 build: the binaries and the test executables into $CARGO_TARGET_DIR (a cold build compiles burn: ~30 min on 2 cores)"
 # Integration tests run the real binaries: build them first.
 cargo build --workspace --bins

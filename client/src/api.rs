@@ -224,10 +224,16 @@ pub enum TrainEvent {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamChunk {
     /// New text since the previous chunk.
-    Delta { text: String },
+    Delta {
+        text: String,
+    },
     /// The end: the whole result (same as the non-streaming call's).
-    Done { result: CompletionResult },
-    Error { message: String },
+    Done {
+        result: CompletionResult,
+    },
+    Error {
+        message: String,
+    },
 }
 
 /// One checkpoint on disk.

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue};
-use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
 pub use jsonrpsee::core::client::Subscription;
+use jsonrpsee_http_client::{HttpClient, HttpClientBuilder};
 pub use jsonrpsee_ws_client::WsClient;
 use jsonrpsee_ws_client::WsClientBuilder;
 
@@ -45,10 +45,7 @@ pub fn default_token_file() -> Option<std::path::PathBuf> {
 
 /// Read a bearer token from a file (trailing whitespace ignored).
 pub fn read_token(path: &Path) -> Result<String, ConnectError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConnectError::TokenFile {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ConnectError::TokenFile { path: path.display().to_string(), source })?;
     let token = text.trim().to_string();
     if token.is_empty() {
         return Err(ConnectError::EmptyToken { path: path.display().to_string() });
@@ -59,10 +56,8 @@ pub fn read_token(path: &Path) -> Result<String, ConnectError> {
 fn headers(token: Option<&str>, url: &str) -> Result<HeaderMap, ConnectError> {
     let mut h = HeaderMap::new();
     if let Some(t) = token {
-        let v = HeaderValue::from_str(&format!("Bearer {t}")).map_err(|e| ConnectError::BadUrl {
-            url: url.to_string(),
-            reason: format!("token is not a valid header value: {e}"),
-        })?;
+        let v = HeaderValue::from_str(&format!("Bearer {t}"))
+            .map_err(|e| ConnectError::BadUrl { url: url.to_string(), reason: format!("token is not a valid header value: {e}") })?;
         h.insert(http::header::AUTHORIZATION, v);
     }
     Ok(h)
@@ -91,10 +86,7 @@ impl Connection {
                 .map_err(|e| ConnectError::BadUrl { url: url.to_string(), reason: e.to_string() })?;
             Ok(Connection::Http(c))
         } else {
-            Err(ConnectError::BadUrl {
-                url: url.to_string(),
-                reason: "expected http:// or ws:// (rlvrd serves loopback without TLS)".into(),
-            })
+            Err(ConnectError::BadUrl { url: url.to_string(), reason: "expected http:// or ws:// (rlvrd serves loopback without TLS)".into() })
         }
     }
 

@@ -17,4 +17,4 @@ pub mod report;
 pub mod units;
 
 pub use api::*;
-pub use client::{Connection, ConnectError};
+pub use client::{ConnectError, Connection};

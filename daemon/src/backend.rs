@@ -40,23 +40,16 @@ fn cpu_threads(cfg: &BackendConfig) -> usize {
 /// there is none), so call it on the thread that will own the model.
 pub fn select(cfg: &BackendConfig) -> Result<SelectedDevice, BackendError> {
     match cfg.kind {
-        BackendKind::Cpu => Ok(SelectedDevice {
-            device: Device::flex(),
-            info: BackendInfo {
-                kind: "cpu".into(),
-                device: format!("flex (CPU, {} threads)", cpu_threads(cfg)),
-            },
-        }),
+        BackendKind::Cpu => {
+            Ok(SelectedDevice { device: Device::flex(), info: BackendInfo { kind: "cpu".into(), device: format!("flex (CPU, {} threads)", cpu_threads(cfg)) } })
+        }
         BackendKind::Wgpu => {
             let device = Device::wgpu(DeviceKind::DefaultDevice);
             // Opening the adapter panics inside cubecl when none exists; turn that into
             // an error the user can act on.
             let probe = device.clone();
-            let identity = std::panic::catch_unwind(move || probe.identity())
-                .map_err(|p| BackendError::NoAdapter(panic_message(&p)))?;
-            let name = identity
-                .map(|i| format!("{} [{}]", i.name, i.fingerprint))
-                .unwrap_or_else(|| "wgpu (unnamed adapter)".into());
+            let identity = std::panic::catch_unwind(move || probe.identity()).map_err(|p| BackendError::NoAdapter(panic_message(&p)))?;
+            let name = identity.map(|i| format!("{} [{}]", i.name, i.fingerprint)).unwrap_or_else(|| "wgpu (unnamed adapter)".into());
             Ok(SelectedDevice { device, info: BackendInfo { kind: "wgpu".into(), device: name } })
         }
     }
@@ -66,10 +59,7 @@ pub fn select(cfg: &BackendConfig) -> Result<SelectedDevice, BackendError> {
 /// engine has started).
 pub fn describe(cfg: &BackendConfig) -> BackendInfo {
     match cfg.kind {
-        BackendKind::Cpu => BackendInfo {
-            kind: "cpu".into(),
-            device: format!("flex (CPU, {} threads)", cpu_threads(cfg)),
-        },
+        BackendKind::Cpu => BackendInfo { kind: "cpu".into(), device: format!("flex (CPU, {} threads)", cpu_threads(cfg)) },
         BackendKind::Wgpu => BackendInfo { kind: "wgpu".into(), device: "wgpu (not opened yet)".into() },
     }
 }

@@ -542,8 +542,7 @@ fn expand(path: &Path, base: &Path) -> PathBuf {
 impl Config {
     /// Read, parse, resolve paths and validate `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base };
         Self::from_toml(&text, &path.display().to_string(), &base)
@@ -559,11 +558,7 @@ impl Config {
             invalid(vec![toml_problem(text, &key, e.inner())])
         })?;
         cfg.resolve_paths(base);
-        let problems: Vec<Problem> = cfg
-            .validate()
-            .into_iter()
-            .map(|(key, message)| Problem { line: locate_key(text, &key), key, message })
-            .collect();
+        let problems: Vec<Problem> = cfg.validate().into_iter().map(|(key, message)| Problem { line: locate_key(text, &key), key, message }).collect();
         if problems.is_empty() {
             Ok(cfg)
         } else {
@@ -605,11 +600,7 @@ impl Config {
         check((0.0..1.0).contains(&l.dropout), "lora.dropout", "must be in [0, 1)");
         check(!l.targets.is_empty(), "lora.targets", "must name at least one projection");
         for t in &l.targets {
-            check(
-                LORA_TARGETS.contains(&t.as_str()),
-                "lora.targets",
-                &format!("unknown projection `{t}` (allowed: {})", LORA_TARGETS.join(", ")),
-            );
+            check(LORA_TARGETS.contains(&t.as_str()), "lora.targets", &format!("unknown projection `{t}` (allowed: {})", LORA_TARGETS.join(", ")));
         }
         let r = &self.rl;
         check((1..=256).contains(&r.group_size), "rl.group_size", "must be between 1 and 256");
@@ -652,11 +643,7 @@ impl Config {
         check((0.0..=1.0).contains(&t.eval_fraction), "tasks.eval_fraction", "must be in [0, 1]");
         check(t.max_file_bytes >= 1024, "tasks.max_file_bytes", "must be >= 1024");
         let p = &self.rpc;
-        check(
-            p.listen.parse::<std::net::SocketAddr>().is_ok(),
-            "rpc.listen",
-            &format!("`{}` is not an address like 127.0.0.1:7433", p.listen),
-        );
+        check(p.listen.parse::<std::net::SocketAddr>().is_ok(), "rpc.listen", &format!("`{}` is not an address like 127.0.0.1:7433", p.listen));
         check(p.max_request_bytes >= 1024, "rpc.max_request_bytes", "must be >= 1024");
         check(p.max_response_bytes >= 1024, "rpc.max_response_bytes", "must be >= 1024");
         check(p.max_connections >= 1, "rpc.max_connections", "must be >= 1");

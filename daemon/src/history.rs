@@ -28,12 +28,7 @@ impl History {
 
     pub fn open(state_dir: &Path) -> Result<History, HistoryError> {
         let path = state_dir.join(Self::FILE);
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .read(true)
-            .open(&path)
-            .map_err(|source| HistoryError { path: path.clone(), source })?;
+        let file = OpenOptions::new().create(true).append(true).read(true).open(&path).map_err(|source| HistoryError { path: path.clone(), source })?;
         Ok(History { path, file: Mutex::new(file) })
     }
 

@@ -244,8 +244,7 @@ fn main() -> ExitCode {
         Cmd::Generate(a) => one_shot(cli.config.as_ref(), |cfg| {
             let prompt = match (&a.prompt, &a.prompt_file) {
                 (Some(p), _) => p.clone(),
-                (None, Some(f)) => std::fs::read_to_string(f)
-                    .map_err(|e| anyhow::anyhow!("cannot read prompt file {}: {e}", f.display()))?,
+                (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("cannot read prompt file {}: {e}", f.display()))?,
                 (None, None) => unreachable!("clap requires one"),
             };
             let o = rlvrd::commands::generate::GenerateOpts {
@@ -280,9 +279,9 @@ fn main() -> ExitCode {
             rlvrd::service::logging::init(&cfg.logging);
             rlvrd::commands::train::run(cfg, &rlvrd::commands::train::TrainOpts { steps, metrics_out: metrics_out.clone(), json, quiet: false })
         }),
-        Cmd::Eval { adapter, limit, json } => one_shot(cli.config.as_ref(), |cfg| {
-            rlvrd::commands::eval::run(cfg, &rlvrd::commands::eval::EvalOpts { adapter: adapter.clone(), limit, json })
-        }),
+        Cmd::Eval { adapter, limit, json } => {
+            one_shot(cli.config.as_ref(), |cfg| rlvrd::commands::eval::run(cfg, &rlvrd::commands::eval::EvalOpts { adapter: adapter.clone(), limit, json }))
+        }
         Cmd::Verify(a) => one_shot(cli.config.as_ref(), |cfg| {
             let o = rlvrd::commands::verify::VerifyOpts {
                 mbpp_id: a.mbpp_id,
@@ -293,9 +292,9 @@ fn main() -> ExitCode {
             };
             rlvrd::commands::verify::run(cfg, &o)
         }),
-        Cmd::Bench(BenchCmd::Verify { mbpp_file, limit }) => one_shot(cli.config.as_ref(), |cfg| {
-            rlvrd::commands::bench_verify::run(cfg, &rlvrd::commands::bench_verify::BenchVerifyOpts { mbpp_file, limit })
-        }),
+        Cmd::Bench(BenchCmd::Verify { mbpp_file, limit }) => {
+            one_shot(cli.config.as_ref(), |cfg| rlvrd::commands::bench_verify::run(cfg, &rlvrd::commands::bench_verify::BenchVerifyOpts { mbpp_file, limit }))
+        }
         Cmd::Bench(BenchCmd::Train { group, prompts, new_tokens, steps, micro_batch, backend }) => one_shot(cli.config.as_ref(), |cfg| {
             let mut cfg = cfg.clone();
             if let Some(kind) = backend {

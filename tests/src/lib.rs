@@ -13,12 +13,7 @@ pub fn bin_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("current_exe");
     let dir = exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf();
     for b in ["rlvrd", "rlvrctl"] {
-        assert!(
-            dir.join(b).is_file(),
-            "{} not built in {}: run `cargo build --bins` before the tests (scripts/test.sh does)",
-            b,
-            dir.display()
-        );
+        assert!(dir.join(b).is_file(), "{} not built in {}: run `cargo build --bins` before the tests (scripts/test.sh does)", b, dir.display());
     }
     dir
 }
@@ -146,13 +141,7 @@ impl Daemon {
     /// rlvrctl against this daemon; it finds the token in the daemon's state directory
     /// (through `RLVRD_STATE_DIR`) as it would in the default one.
     pub fn ctl(&self, args: &[&str]) -> Output {
-        Command::new(rlvrctl_bin())
-            .env("RLVRD_STATE_DIR", self.dir.path().join("state"))
-            .arg("--url")
-            .arg(&self.url)
-            .args(args)
-            .output()
-            .expect("run rlvrctl")
+        Command::new(rlvrctl_bin()).env("RLVRD_STATE_DIR", self.dir.path().join("state")).arg("--url").arg(&self.url).args(args).output().expect("run rlvrctl")
     }
 
     /// The token the daemon created in its state directory (the default `rpc.auth`).
@@ -194,10 +183,7 @@ pub fn http_post(host_port: &str, body: &[u8], headers: &[(&str, &str)]) -> Http
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     // A caller-given Host replaces the default one (tests of the Host check).
     let host = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("host")).map_or(host_port, |(_, v)| *v);
-    let mut req = format!(
-        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
+    let mut req = format!("POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
     for (k, v) in headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("host")) {
         req.push_str(&format!("{k}: {v}\r\n"));
     }

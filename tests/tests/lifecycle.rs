@@ -4,7 +4,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use rlvr_tests::{http_post, rpc_call, rlvrd_bin, Daemon};
+use rlvr_tests::{http_post, rlvrd_bin, rpc_call, Daemon};
 use serde_json::{json, Value};
 
 #[test]
@@ -72,10 +72,7 @@ fn shutdown_rpc_stops_the_daemon() {
 fn unreachable_daemon_is_one_clear_line_and_exit_1() {
     // A port nobody listens on: bind then drop.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let out = Command::new(rlvr_tests::rlvrctl_bin())
-        .args(["--url", &format!("http://127.0.0.1:{port}"), "status"])
-        .output()
-        .unwrap();
+    let out = Command::new(rlvr_tests::rlvrctl_bin()).args(["--url", &format!("http://127.0.0.1:{port}"), "status"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
@@ -168,10 +165,7 @@ fn websocket_client_works_and_honours_auth() {
     let cfg = format!("[rpc]\nlisten = \"127.0.0.1:0\"\nauth_token_file = \"{}\"\n", token_path.display());
     let d = Daemon::start_in(dir, &cfg);
     let ws = d.url.replace("http://", "ws://");
-    let ok = Command::new(rlvr_tests::rlvrctl_bin())
-        .args(["--url", &ws, "--token-file", token_path.to_str().unwrap(), "status", "--json"])
-        .output()
-        .unwrap();
+    let ok = Command::new(rlvr_tests::rlvrctl_bin()).args(["--url", &ws, "--token-file", token_path.to_str().unwrap(), "status", "--json"]).output().unwrap();
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     let refused = Command::new(rlvr_tests::rlvrctl_bin()).args(["--url", &ws, "status"]).output().unwrap();
     assert_eq!(refused.status.code(), Some(1));

@@ -31,9 +31,12 @@ fn verify(unit: &str, user: bool) {
         // A user manager needs a runtime dir; CI has no login session to provide one.
         cmd.arg("--user").env("XDG_RUNTIME_DIR", runtime.path());
     }
-    let out = cmd.arg("verify").arg(&path).env("SYSTEMD_LOG_LEVEL", "warning").output().expect(
-        "systemd-analyze not found: install the `systemd` package (scripts/setup.sh does)",
-    );
+    let out = cmd
+        .arg("verify")
+        .arg(&path)
+        .env("SYSTEMD_LOG_LEVEL", "warning")
+        .output()
+        .expect("systemd-analyze not found: install the `systemd` package (scripts/setup.sh does)");
     let err = String::from_utf8_lossy(&out.stderr);
     // Lines about our unit only: verify also loads unrelated system units.
     let ours: Vec<&str> = err.lines().filter(|l| l.contains(name) || l.contains(&*bin.to_string_lossy())).collect();

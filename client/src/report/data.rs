@@ -81,9 +81,7 @@ impl<'a> RunData<'a> {
     /// Unix-time span of all records, if any has a positive time.
     pub fn time_span(&self) -> Option<(f64, f64)> {
         let times = self.steps.iter().map(|s| s.time).chain(self.evals.values().flatten().map(|e| e.time));
-        let (lo, hi) = times
-            .filter(|t| t.is_finite() && *t > 0.0)
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| (lo.min(t), hi.max(t)));
+        let (lo, hi) = times.filter(|t| t.is_finite() && *t > 0.0).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| (lo.min(t), hi.max(t)));
         (lo <= hi).then_some((lo, hi))
     }
 

@@ -36,12 +36,7 @@ pub(super) enum Mark {
 }
 
 /// Draw one figure into an SVG string. `plot` names it in errors.
-pub(super) fn render(
-    plot: &'static str,
-    height: u32,
-    title: &str,
-    draw: impl FnOnce(&Area<'_>) -> DrawResult,
-) -> Result<Drawn, ReportError> {
+pub(super) fn render(plot: &'static str, height: u32, title: &str, draw: impl FnOnce(&Area<'_>) -> DrawResult) -> Result<Drawn, ReportError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
@@ -58,19 +53,9 @@ pub(super) fn render(
 }
 
 /// A chart over trainer steps with a light grid and labelled axes.
-pub(super) fn chart<'a, 'b>(
-    area: &'a Area<'b>,
-    caption: &str,
-    x: (f64, f64),
-    y: (f64, f64),
-    y_desc: &str,
-) -> DrawResult<Chart<'a, 'b>> {
-    let mut c = ChartBuilder::on(area)
-        .caption(caption, (FONT, 20))
-        .margin(12)
-        .x_label_area_size(48)
-        .y_label_area_size(72)
-        .build_cartesian_2d(x.0..x.1, y.0..y.1)?;
+pub(super) fn chart<'a, 'b>(area: &'a Area<'b>, caption: &str, x: (f64, f64), y: (f64, f64), y_desc: &str) -> DrawResult<Chart<'a, 'b>> {
+    let mut c =
+        ChartBuilder::on(area).caption(caption, (FONT, 20)).margin(12).x_label_area_size(48).y_label_area_size(72).build_cartesian_2d(x.0..x.1, y.0..y.1)?;
     let span = (x.1 - x.0).round().max(1.0) as usize;
     c.configure_mesh()
         .x_desc("trainer step")
@@ -146,9 +131,7 @@ pub(super) fn dots(c: &mut Chart<'_, '_>, pts: &[(f64, f64)], color: RGBColor, h
 
 /// Value range with a little headroom; `from_zero` anchors non-negative data at 0.
 pub(super) fn y_range(values: impl Iterator<Item = f64>, from_zero: bool) -> (f64, f64) {
-    let (mut lo, mut hi) = values
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (mut lo, mut hi) = values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if lo > hi {
         return (0.0, 1.0);
     }

@@ -30,8 +30,7 @@ impl History {
         if self.skipped.is_empty() {
             return None;
         }
-        let mut parts: Vec<String> =
-            self.skipped.iter().take(SHOWN).map(|s| format!("line {} ({})", s.line, s.error)).collect();
+        let mut parts: Vec<String> = self.skipped.iter().take(SHOWN).map(|s| format!("line {} ({})", s.line, s.error)).collect();
         if self.skipped.len() > SHOWN {
             parts.push(format!("and {} more", self.skipped.len() - SHOWN));
         }
@@ -62,8 +61,7 @@ pub fn parse_history(reader: impl BufRead, path: &Path) -> Result<History, Repor
 /// A file whose non-empty lines are *all* malformed is an error: it is almost certainly
 /// not a metrics history, and an empty report would hide that.
 pub fn load_history(path: &Path) -> Result<History, ReportError> {
-    let file =
-        std::fs::File::open(path).map_err(|source| ReportError::Read { path: path.to_path_buf(), source })?;
+    let file = std::fs::File::open(path).map_err(|source| ReportError::Read { path: path.to_path_buf(), source })?;
     let history = parse_history(std::io::BufReader::new(file), path)?;
     if history.records.is_empty() {
         if let Some(first) = history.skipped.first() {

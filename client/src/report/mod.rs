@@ -82,8 +82,7 @@ struct PlotLink {
 /// directory never shows an old run's picture); the summary says why. An empty history
 /// yields a summary saying there is no data.
 pub fn write_report(records: &[MetricsRecord], out: &Path) -> Result<ReportFiles, ReportError> {
-    std::fs::create_dir_all(out)
-        .map_err(|source| ReportError::CreateDir { path: out.to_path_buf(), source })?;
+    std::fs::create_dir_all(out).map_err(|source| ReportError::CreateDir { path: out.to_path_buf(), source })?;
     let data = RunData::new(records);
     let mut files = ReportFiles { summary: out.join(SUMMARY_FILE), plots: vec![], skipped: vec![] };
     let mut links = vec![];
@@ -114,16 +113,12 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|source| ReportError::Write { path: path.to_path_buf(), source })
+    std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path)).map_err(|source| ReportError::Write { path: path.to_path_buf(), source })
 }
 
 fn remove_stale(path: &Path) -> Result<(), ReportError> {
     match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(ReportError::Write { path: path.to_path_buf(), source: e })
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(ReportError::Write { path: path.to_path_buf(), source: e }),
         _ => Ok(()),
     }
 }

@@ -3,10 +3,7 @@
 use plotters::prelude::*;
 
 use super::data::{completions, top_keys, RunData, PASS};
-use super::draw::{
-    chart, dashed, dots, legend, line, render, y_range, Area, DrawResult, Drawn, Mark, LEGEND_W, PANEL_H,
-    TITLE_H, WIDTH,
-};
+use super::draw::{chart, dashed, dots, legend, line, render, y_range, Area, DrawResult, Drawn, Mark, LEGEND_W, PANEL_H, TITLE_H, WIDTH};
 use super::ReportError;
 use crate::metrics::StepRecord;
 
@@ -72,8 +69,7 @@ fn reward_panel(area: &Area<'_>, d: &RunData<'_>) -> DrawResult {
             }
         }
     }
-    let comp_points: Vec<Vec<(f64, f64)>> =
-        components.iter().map(|k| step_points(d, |s| s.reward_components.get(*k).copied())).collect();
+    let comp_points: Vec<Vec<(f64, f64)>> = components.iter().map(|k| step_points(d, |s| s.reward_components.get(*k).copied())).collect();
     let y = y_range(mean.iter().chain(comp_points.iter().flatten()).map(|p| p.1), false);
     let mut c = chart(&plot, "Mean reward per step", d.step_range(), y, "reward")?;
     let mut legend_entries = vec![];
@@ -107,8 +103,7 @@ fn pass_panel(area: &Area<'_>, d: &RunData<'_>) -> DrawResult {
                 entries.push(("base pass@1 (reference)".to_string(), Mark::Dashed(color)));
             }
         }
-        let pts: Vec<(f64, f64)> =
-            d.evals_by_step(adapter).iter().map(|e| (e.step as f64, e.pass_at_1)).collect();
+        let pts: Vec<(f64, f64)> = d.evals_by_step(adapter).iter().map(|e| (e.step as f64, e.pass_at_1)).collect();
         if pts.len() > 1 {
             line(&mut c, pts.clone(), color.mix(0.6).stroke_width(1))?;
         }
@@ -125,10 +120,7 @@ pub fn length(d: &RunData<'_>) -> Result<Drawn, ReportError> {
         let mean = step_points(d, |s| Some(s.completion_length.mean_tokens));
         let p90 = step_points(d, |s| Some(s.completion_length.p90_tokens));
         let adapters = d.plotted_adapters(MAX_ADAPTERS);
-        let eval_values = adapters
-            .iter()
-            .flat_map(|a| d.evals_by_step(a))
-            .flat_map(|e| [e.completion_length.mean_tokens, e.completion_length.p90_tokens]);
+        let eval_values = adapters.iter().flat_map(|a| d.evals_by_step(a)).flat_map(|e| [e.completion_length.mean_tokens, e.completion_length.p90_tokens]);
         let y = y_range(mean.iter().chain(&p90).map(|p| p.1).chain(eval_values), true);
         let mut c = chart(&plot, "Completion length in tokens", d.step_range(), y, "tokens")?;
         let mut entries = vec![];
@@ -141,9 +133,8 @@ pub fn length(d: &RunData<'_>) -> Result<Drawn, ReportError> {
         for (i, adapter) in adapters.iter().enumerate() {
             let color = adapter_color(adapter, i);
             let evals = d.evals_by_step(adapter);
-            let pts = |f: fn(&crate::metrics::LengthStats) -> f64| -> Vec<(f64, f64)> {
-                evals.iter().map(|e| (e.step as f64, f(&e.completion_length))).collect()
-            };
+            let pts =
+                |f: fn(&crate::metrics::LengthStats) -> f64| -> Vec<(f64, f64)> { evals.iter().map(|e| (e.step as f64, f(&e.completion_length))).collect() };
             dots(&mut c, &pts(|l| l.mean_tokens), color, false)?;
             dots(&mut c, &pts(|l| l.p90_tokens), color, true)?;
             entries.push((format!("{adapter} eval mean"), Mark::Dot(color)));
@@ -159,9 +150,7 @@ pub fn length(d: &RunData<'_>) -> Result<Drawn, ReportError> {
 /// step knows its completion count.
 pub fn ruff(d: &RunData<'_>) -> Result<Drawn, ReportError> {
     if d.steps.is_empty() {
-        return Ok(Drawn::Skipped(
-            "no training steps recorded (evaluation Ruff counts are in the adapter table)".into(),
-        ));
+        return Ok(Drawn::Skipped("no training steps recorded (evaluation Ruff counts are in the adapter table)".into()));
     }
     let per_completion = d.steps.iter().all(|s| completions(&s.error_types) > 0);
     let severities = d.step_severities();
@@ -198,8 +187,7 @@ pub fn outcomes(d: &RunData<'_>) -> Result<Drawn, ReportError> {
     if d.steps.is_empty() {
         return Ok(Drawn::Skipped("no training steps recorded".into()));
     }
-    let steps: Vec<&StepRecord> =
-        d.steps.iter().copied().filter(|s| completions(&s.error_types) > 0).collect();
+    let steps: Vec<&StepRecord> = d.steps.iter().copied().filter(|s| completions(&s.error_types) > 0).collect();
     if steps.is_empty() {
         return Ok(Drawn::Skipped("no verifier outcomes recorded in the training steps".into()));
     }
@@ -225,10 +213,7 @@ pub fn outcomes(d: &RunData<'_>) -> Result<Drawn, ReportError> {
             if pts.len() == 1 {
                 // One step: an area needs two points, so draw a stacked bar instead.
                 let (x, t) = pts[0];
-                c.draw_series(std::iter::once(Rectangle::new(
-                    [(x - 0.3, 0.0), (x + 0.3, t)],
-                    color.filled(),
-                )))?;
+                c.draw_series(std::iter::once(Rectangle::new([(x - 0.3, 0.0), (x + 0.3, t)], color.filled())))?;
             } else {
                 c.draw_series(AreaSeries::new(pts, 0.0, color.mix(0.9)).border_style(color.stroke_width(1)))?;
             }
@@ -247,16 +232,9 @@ fn outcome_layers(steps: &[&StepRecord]) -> Vec<(String, Vec<f64>)> {
         top.insert(0, pass);
     }
     let frac = |s: &StepRecord, n: u64| n as f64 / completions(&s.error_types) as f64;
-    let mut layers: Vec<(String, Vec<f64>)> = top
-        .iter()
-        .map(|k| {
-            (k.clone(), steps.iter().map(|s| frac(s, s.error_types.get(k).copied().unwrap_or(0))).collect())
-        })
-        .collect();
-    let rest: Vec<f64> = steps
-        .iter()
-        .map(|s| frac(s, s.error_types.iter().filter(|(k, _)| !top.contains(k)).map(|(_, v)| v).sum()))
-        .collect();
+    let mut layers: Vec<(String, Vec<f64>)> =
+        top.iter().map(|k| (k.clone(), steps.iter().map(|s| frac(s, s.error_types.get(k).copied().unwrap_or(0))).collect())).collect();
+    let rest: Vec<f64> = steps.iter().map(|s| frac(s, s.error_types.iter().filter(|(k, _)| !top.contains(k)).map(|(_, v)| v).sum())).collect();
     if rest.iter().any(|f| *f > 0.0) {
         layers.push(("other".to_string(), rest));
     }

@@ -36,11 +36,7 @@ fn overview(md: &mut String, d: &RunData<'_>) {
             row(md, "trainer steps", &[format!("{} (step {} – {})", d.steps.len(), first.step, last.step)]);
             row(md, "reward kind", &[kinds(d.steps.iter().map(|s| s.reward_kind.as_str()))]);
             row(md, "loss kind", &[kinds(d.steps.iter().map(|s| s.loss_kind.as_str()))]);
-            row(
-                md,
-                "last step",
-                &[format!("mean reward {:.3}, pass rate {:.3}", last.mean_reward, last.pass_rate)],
-            );
+            row(md, "last step", &[format!("mean reward {:.3}, pass rate {:.3}", last.mean_reward, last.pass_rate)]);
         }
         _ => row(md, "trainer steps", &["none recorded".to_string()]),
     }
@@ -74,9 +70,7 @@ fn adapters(md: &mut String, d: &RunData<'_>) {
     md.push_str("## Adapters\n\nThe most recent evaluation of each adapter.\n\n");
     md.push_str("| | base | serving | latest |\n|---|---:|---:|---:|\n");
     let base = evals[0];
-    let each = |f: &dyn Fn(&EvalRecord) -> String| -> Vec<String> {
-        evals.iter().map(|e| e.map_or_else(|| "—".to_string(), f)).collect()
-    };
+    let each = |f: &dyn Fn(&EvalRecord) -> String| -> Vec<String> { evals.iter().map(|e| e.map_or_else(|| "—".to_string(), f)).collect() };
     row(md, "evaluated at step", &each(&|e| e.step.to_string()));
     row(md, "evaluated (UTC)", &each(&|e| if e.time > 0.0 { utc(e.time) } else { "—".into() }));
     row(md, "tasks", &each(&|e| e.tasks.to_string()));
@@ -91,11 +85,7 @@ fn adapters(md: &mut String, d: &RunData<'_>) {
         let value = |e: &EvalRecord| e.pass_at_k.get(&k).map_or("—".to_string(), |v| format!("{v:.3}"));
         row(md, &format!("pass@{} (sampled)", cell(&k)), &each(&value));
     }
-    row(
-        md,
-        "tokens mean / p90",
-        &each(&|e| format!("{:.0} / {:.0}", e.completion_length.mean_tokens, e.completion_length.p90_tokens)),
-    );
+    row(md, "tokens mean / p90", &each(&|e| format!("{:.0} / {:.0}", e.completion_length.mean_tokens, e.completion_length.p90_tokens)));
     row(md, "truncated", &each(&|e| format!("{:.3}", e.truncated_frac)));
     let mut severities: Vec<String> = SEVERITIES.iter().map(|s| s.to_string()).collect();
     for k in evals.iter().flatten().flat_map(|e| e.ruff.by_severity.keys()) {
@@ -109,8 +99,7 @@ fn adapters(md: &mut String, d: &RunData<'_>) {
     }
     row(md, "top error types", &each(&top_errors));
     md.push('\n');
-    let missing: Vec<&str> =
-        COMPARED.iter().zip(&evals).filter(|(_, e)| e.is_none()).map(|(a, _)| *a).collect();
+    let missing: Vec<&str> = COMPARED.iter().zip(&evals).filter(|(_, e)| e.is_none()).map(|(a, _)| *a).collect();
     if !missing.is_empty() {
         let names: Vec<String> = missing.iter().map(|a| format!("`{a}`")).collect();
         let _ = writeln!(md, "No evaluation recorded for {}.\n", names.join(", "));
@@ -139,10 +128,7 @@ fn top_errors(e: &EvalRecord) -> String {
     if top.is_empty() {
         return "none".to_string();
     }
-    let parts: Vec<String> = top
-        .iter()
-        .map(|k| format!("{} {:.0}%", cell(k), 100.0 * failures[k] as f64 / total.max(1) as f64))
-        .collect();
+    let parts: Vec<String> = top.iter().map(|k| format!("{} {:.0}%", cell(k), 100.0 * failures[k] as f64 / total.max(1) as f64)).collect();
     parts.join(", ")
 }
 
@@ -176,15 +162,7 @@ fn last_steps(md: &mut String, d: &RunData<'_>) {
         let _ = writeln!(
             md,
             "| {} | {:.3} | {:.3} | {:.0} / {:.0} | {:.3} | {:.4} | {:.4} | {} |",
-            s.step,
-            s.mean_reward,
-            s.pass_rate,
-            s.completion_length.mean_tokens,
-            s.completion_length.p90_tokens,
-            s.truncated_frac,
-            s.kl,
-            s.loss,
-            top
+            s.step, s.mean_reward, s.pass_rate, s.completion_length.mean_tokens, s.completion_length.p90_tokens, s.truncated_frac, s.kl, s.loss, top
         );
     }
 }

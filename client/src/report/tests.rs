@@ -15,14 +15,7 @@ fn counts(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
 }
 
 fn lengths(mean: f64, p90: f64) -> LengthStats {
-    LengthStats {
-        mean_tokens: mean,
-        median_tokens: mean * 0.9,
-        p90_tokens: p90,
-        mean_lines: mean / 9.0,
-        median_lines: mean / 10.0,
-        p90_lines: p90 / 9.0,
-    }
+    LengthStats { mean_tokens: mean, median_tokens: mean * 0.9, p90_tokens: p90, mean_lines: mean / 9.0, median_lines: mean / 10.0, p90_lines: p90 / 9.0 }
 }
 
 /// Step `i` of 30: reward and pass rate rise, completions shorten, syntax errors fade.
@@ -59,12 +52,7 @@ fn step(i: u64) -> StepRecord {
             ("index_error", index),
         ]),
         ruff: RuffProfile {
-            by_severity: counts(&[
-                ("error", syntax),
-                ("warning", 20 - i / 2),
-                ("info", 12),
-                ("convention", 4),
-            ]),
+            by_severity: counts(&[("error", syntax), ("warning", 20 - i / 2), ("info", 12), ("convention", 4)]),
             by_code: counts(&[("F401", 20 - i / 2)]),
         },
         tasks: vec![format!("task-{}", i % 8)],
@@ -79,19 +67,10 @@ fn eval(adapter: &str, step: u64, pass_at_1: f64, mean_tokens: f64) -> EvalRecor
         adapter: adapter.into(),
         tasks: 20,
         pass_at_1,
-        pass_at_k: [
-            ("1".to_string(), pass_at_1),
-            ("4".to_string(), pass_at_1 + 0.15),
-            ("10".to_string(), pass_at_1 + 0.2),
-        ]
-        .into(),
+        pass_at_k: [("1".to_string(), pass_at_1), ("4".to_string(), pass_at_1 + 0.15), ("10".to_string(), pass_at_1 + 0.2)].into(),
         completion_length: lengths(mean_tokens, mean_tokens * 1.8),
         truncated_frac: 0.025,
-        error_types: counts(&[
-            ("pass", (pass_at_1 * 20.0) as u64),
-            ("assertion_failure", 6),
-            ("syntax_error", 2),
-        ]),
+        error_types: counts(&[("pass", (pass_at_1 * 20.0) as u64), ("assertion_failure", 6), ("syntax_error", 2)]),
         ruff: RuffProfile { by_severity: counts(&[("error", 2), ("warning", 7)]), by_code: BTreeMap::new() },
         per_task: (0..20).map(|t| (format!("task-{t}"), t < (pass_at_1 * 20.0) as usize)).collect(),
         seconds: 12.5,
@@ -120,11 +99,7 @@ fn assert_svg(path: &Path) {
     let svg = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert!(svg.trim_start().starts_with("<svg"), "{} does not start with <svg", path.display());
     assert!(svg.trim_end().ends_with("</svg>"), "{} is not closed", path.display());
-    assert!(
-        svg.contains("<polyline") || svg.contains("<path") || svg.contains("<polygon"),
-        "{}: nothing drawn",
-        path.display()
-    );
+    assert!(svg.contains("<polyline") || svg.contains("<path") || svg.contains("<polygon"), "{}: nothing drawn", path.display());
     assert!(svg.contains("trainer step"), "{}: no x axis label", path.display());
     assert_eq!(svg.matches("<svg").count(), 1);
 }
@@ -141,9 +116,7 @@ fn svg_texts(svg: &str) -> Vec<String> {
 }
 
 fn summary_row<'s>(md: &'s str, label: &str) -> &'s str {
-    md.lines()
-        .find(|l| l.starts_with(&format!("| {label} |")))
-        .unwrap_or_else(|| panic!("no row {label:?} in\n{md}"))
+    md.lines().find(|l| l.starts_with(&format!("| {label} |"))).unwrap_or_else(|| panic!("no row {label:?} in\n{md}"))
 }
 
 #[test]
@@ -161,16 +134,12 @@ fn full_history_writes_four_plots_and_a_comparison() {
     assert!(outcomes.contains("<polygon"), "the outcome mix is stacked areas");
     let legend = svg_texts(&outcomes);
     // Top six outcomes by count, the two rarest (timeout: 4, index_error: 3) as "other".
-    for label in
-        ["pass", "assertion_failure", "syntax_error", "name_error", "type_error", "key_error", "other"]
-    {
+    for label in ["pass", "assertion_failure", "syntax_error", "name_error", "type_error", "key_error", "other"] {
         assert!(legend.iter().any(|t| t == label), "legend lacks {label}: {legend:?}");
     }
     assert!(!legend.iter().any(|t| t == "timeout" || t == "index_error"), "{legend:?}");
     let reward = svg_texts(&std::fs::read_to_string(out.join("reward.svg")).unwrap());
-    for label in
-        ["mean reward", "train pass rate", "base eval pass@1", "serving eval pass@1", "latest eval pass@1"]
-    {
+    for label in ["mean reward", "train pass rate", "base eval pass@1", "serving eval pass@1", "latest eval pass@1"] {
         assert!(reward.iter().any(|t| t == label), "reward legend lacks {label}: {reward:?}");
     }
 
@@ -184,18 +153,12 @@ fn full_history_writes_four_plots_and_a_comparison() {
     assert_eq!(summary_row(&md, "evaluated at step"), "| evaluated at step | 0 | 20 | 30 |");
     assert_eq!(summary_row(&md, "pass@1 (greedy)"), "| pass@1 (greedy) | 0.250 | 0.400 | 0.550 |");
     assert_eq!(summary_row(&md, "Δ pass@1 vs base"), "| Δ pass@1 vs base | +0.000 | +0.150 | +0.300 |");
-    assert_eq!(
-        summary_row(&md, "tasks fixed / broken vs base"),
-        "| tasks fixed / broken vs base | +0 / −0 | +3 / −0 | +6 / −0 |"
-    );
+    assert_eq!(summary_row(&md, "tasks fixed / broken vs base"), "| tasks fixed / broken vs base | +0 / −0 | +3 / −0 | +6 / −0 |");
     // pass@k keys ordered numerically.
     let k4 = md.find("| pass@4 (sampled) |").unwrap();
     assert!(k4 < md.find("| pass@10 (sampled) |").unwrap());
     assert_eq!(summary_row(&md, "pass@10 (sampled)"), "| pass@10 (sampled) | 0.450 | 0.600 | 0.750 |");
-    assert_eq!(
-        summary_row(&md, "tokens mean / p90"),
-        "| tokens mean / p90 | 260 / 468 | 205 / 369 | 180 / 324 |"
-    );
+    assert_eq!(summary_row(&md, "tokens mean / p90"), "| tokens mean / p90 | 260 / 468 | 205 / 369 | 180 / 324 |");
     assert_eq!(summary_row(&md, "Ruff warning"), "| Ruff warning | 7 | 7 | 7 |");
     assert_eq!(summary_row(&md, "Ruff info"), "| Ruff info | 0 | 0 | 0 |");
     assert_eq!(
@@ -256,10 +219,7 @@ fn single_step_without_outcomes_still_draws() {
 #[test]
 fn malformed_lines_are_skipped_and_counted() {
     let good: Vec<String> = history().iter().take(3).map(|r| serde_json::to_string(r).unwrap()).collect();
-    let text = format!(
-        "{}\n{{\"kind\": \"step\", \"step\": 2, \"time\n\n{}\nnot json\n{{\"kind\": \"future_kind\"}}\n{}\n",
-        good[0], good[1], good[2]
-    );
+    let text = format!("{}\n{{\"kind\": \"step\", \"step\": 2, \"time\n\n{}\nnot json\n{{\"kind\": \"future_kind\"}}\n{}\n", good[0], good[1], good[2]);
     let h = parse_history(Cursor::new(text), Path::new("metrics.jsonl")).unwrap();
     assert_eq!(h.records.len(), 3);
     let lines: Vec<usize> = h.skipped.iter().map(|s| s.line).collect();

@@ -90,12 +90,8 @@ impl KvBlock {
     pub fn with_capacity(layers: usize, kv_dim: usize, positions: usize) -> KvBlock {
         KvBlock {
             len: 0,
-            k: (0..layers)
-                .map(|_| Vec::with_capacity(positions * kv_dim))
-                .collect(),
-            v: (0..layers)
-                .map(|_| Vec::with_capacity(positions * kv_dim))
-                .collect(),
+            k: (0..layers).map(|_| Vec::with_capacity(positions * kv_dim)).collect(),
+            v: (0..layers).map(|_| Vec::with_capacity(positions * kv_dim)).collect(),
         }
     }
 
@@ -113,19 +109,13 @@ pub struct SeqCache {
 
 impl SeqCache {
     pub fn new(model: &CpuModel, capacity: usize) -> SeqCache {
-        SeqCache {
-            shared: None,
-            own: KvBlock::with_capacity(model.cfg.num_layers, model.kv_dim(), capacity),
-        }
+        SeqCache { shared: None, own: KvBlock::with_capacity(model.cfg.num_layers, model.kv_dim(), capacity) }
     }
 
     /// Sequences that continue after `prefix` (already filled), each with room for
     /// `capacity` more positions.
     pub fn fork(model: &CpuModel, prefix: Arc<KvBlock>, capacity: usize) -> SeqCache {
-        SeqCache {
-            shared: Some(prefix),
-            own: KvBlock::with_capacity(model.cfg.num_layers, model.kv_dim(), capacity),
-        }
+        SeqCache { shared: Some(prefix), own: KvBlock::with_capacity(model.cfg.num_layers, model.kv_dim(), capacity) }
     }
 
     pub fn len(&self) -> usize {
@@ -164,27 +154,9 @@ thread_local! {
 
 impl CpuModel {
     /// Assemble from weights; `rope_cos` / `rope_sin` are [positions, head_dim].
-    pub fn new(
-        cfg: Shape,
-        embed: QMatrix,
-        lm_head: Option<QMatrix>,
-        norm: Vec<f32>,
-        layers: Vec<Layer>,
-        rope_cos: Vec<f32>,
-        rope_sin: Vec<f32>,
-    ) -> CpuModel {
+    pub fn new(cfg: Shape, embed: QMatrix, lm_head: Option<QMatrix>, norm: Vec<f32>, layers: Vec<Layer>, rope_cos: Vec<f32>, rope_sin: Vec<f32>) -> CpuModel {
         let positions = rope_cos.len() / cfg.head_dim;
-        CpuModel {
-            cfg,
-            embed,
-            lm_head,
-            norm,
-            layers,
-            lossless: true,
-            cos: rope_cos,
-            sin: rope_sin,
-            positions,
-        }
+        CpuModel { cfg, embed, lm_head, norm, layers, lossless: true, cos: rope_cos, sin: rope_sin, positions }
     }
 
     pub fn q_dim(&self) -> usize {
@@ -202,79 +174,35 @@ impl CpuModel {
 
     /// Bytes of weights held.
     pub fn weight_bytes(&self) -> usize {
-        let l: usize = self
-            .layers
-            .iter()
-            .map(|l| l.qkv.bytes() + l.o.bytes() + l.gate_up.bytes() + l.down.bytes())
-            .sum();
+        let l: usize = self.layers.iter().map(|l| l.qkv.bytes() + l.o.bytes() + l.gate_up.bytes() + l.down.bytes()).sum();
         l + self.embed.bytes() + self.lm_head.as_ref().map_or(0, |h| h.bytes())
     }
 
     /// Run `tokens[s]` after what `seqs[s]` holds, append their keys and values, and
     /// write the logits of each sequence's last token to `logits` ([seqs, vocab]).
-    pub fn forward(
-        &self,
-        seqs: &mut [&mut SeqCache],
-        tokens: &[&[u32]],
-        adapters: Option<&Adapters>,
-        ws: &mut Workspace,
-        logits: &mut Vec<f32>,
-    ) {
+    pub fn forward(&self, seqs: &mut [&mut SeqCache], tokens: &[&[u32]], adapters: Option<&Adapters>, ws: &mut Workspace, logits: &mut Vec<f32>) {
         // Run the whole forward on a pool thread: its ~120 parallel products are then
         // handed between the pool's own threads (which spin briefly between them)
         // instead of each waking the pool from outside and putting the caller to sleep.
         rayon::scope(|_| self.forward_in_pool(seqs, tokens, adapters, ws, logits));
     }
 
-    fn forward_in_pool(
-        &self,
-        seqs: &mut [&mut SeqCache],
-        tokens: &[&[u32]],
-        adapters: Option<&Adapters>,
-        ws: &mut Workspace,
-        logits: &mut Vec<f32>,
-    ) {
+    fn forward_in_pool(&self, seqs: &mut [&mut SeqCache], tokens: &[&[u32]], adapters: Option<&Adapters>, ws: &mut Workspace, logits: &mut Vec<f32>) {
         assert_eq!(seqs.len(), tokens.len());
         let c = &self.cfg;
-        let (h, qd, kvd, inter) = (
-            c.hidden_size,
-            self.q_dim(),
-            self.kv_dim(),
-            c.intermediate_size,
-        );
+        let (h, qd, kvd, inter) = (c.hidden_size, self.q_dim(), self.kv_dim(), c.intermediate_size);
         let n: usize = tokens.iter().map(|t| t.len()).sum();
-        assert!(
-            tokens.iter().all(|t| !t.is_empty()),
-            "every sequence gets at least one token"
-        );
+        assert!(tokens.iter().all(|t| !t.is_empty()), "every sequence gets at least one token");
         // (sequence, position) of every row.
         let mut rows = Vec::with_capacity(n);
         for (s, t) in tokens.iter().enumerate() {
             let p0 = seqs[s].len();
-            assert!(
-                p0 + t.len() <= self.positions,
-                "position {} beyond the rotary table ({})",
-                p0 + t.len(),
-                self.positions
-            );
+            assert!(p0 + t.len() <= self.positions, "position {} beyond the rotary table ({})", p0 + t.len(), self.positions);
             rows.extend((0..t.len()).map(|i| (s, p0 + i)));
         }
-        let Workspace {
-            x,
-            xn,
-            qkv,
-            att,
-            proj,
-            gu,
-            act,
-            lora_t,
-            last,
-        } = ws;
+        let Workspace { x, xn, qkv, att, proj, gu, act, lora_t, last } = ws;
         let x = grow(x, n * h);
-        for (row, &tok) in x
-            .chunks_exact_mut(h)
-            .zip(tokens.iter().flat_map(|t| t.iter()))
-        {
+        for (row, &tok) in x.chunks_exact_mut(h).zip(tokens.iter().flat_map(|t| t.iter())) {
             self.embed.dequantize_row(tok as usize, row);
         }
         let eps = c.rms_norm_eps as f32;
@@ -295,12 +223,10 @@ impl CpuModel {
                 let (q, kv) = row.split_at_mut(qd);
                 let (k, v) = kv.split_at_mut(kvd);
                 if let Some(w) = &layer.q_norm {
-                    q.chunks_exact_mut(c.head_dim)
-                        .for_each(|hd| rms_norm_in_place(hd, w, eps));
+                    q.chunks_exact_mut(c.head_dim).for_each(|hd| rms_norm_in_place(hd, w, eps));
                 }
                 if let Some(w) = &layer.k_norm {
-                    k.chunks_exact_mut(c.head_dim)
-                        .for_each(|hd| rms_norm_in_place(hd, w, eps));
+                    k.chunks_exact_mut(c.head_dim).for_each(|hd| rms_norm_in_place(hd, w, eps));
                 }
                 self.rotate(q, pos);
                 self.rotate(k, pos);
@@ -341,12 +267,7 @@ impl CpuModel {
         let mut end = 0;
         for (s, t) in tokens.iter().enumerate() {
             end += t.len();
-            rms_norm_rows(
-                &x[(end - 1) * h..end * h],
-                &self.norm,
-                eps,
-                &mut last[s * h..(s + 1) * h],
-            );
+            rms_norm_rows(&x[(end - 1) * h..end * h], &self.norm, eps, &mut last[s * h..(s + 1) * h]);
         }
         let head = self.lm_head.as_ref().unwrap_or(&self.embed);
         logits.resize(ns * head.rows, 0.0);
@@ -369,14 +290,7 @@ impl CpuModel {
     }
 
     /// Causal attention of every row over its sequence's keys up to its position.
-    fn attend(
-        &self,
-        li: usize,
-        seqs: &[&mut SeqCache],
-        rows: &[(usize, usize)],
-        qkv: &[f32],
-        att: &mut [f32],
-    ) {
+    fn attend(&self, li: usize, seqs: &[&mut SeqCache], rows: &[(usize, usize)], qkv: &[f32], att: &mut [f32]) {
         let c = &self.cfg;
         let (hd, nh, nkv) = (c.head_dim, c.num_heads, c.num_kv_heads);
         let (qd, kvd) = (self.q_dim(), self.kv_dim());
@@ -392,25 +306,14 @@ impl CpuModel {
             let n_shared = seq.shared.as_ref().map_or(0, |b| b.len).min(keys);
             let own = keys - n_shared;
             let empty: &[f32] = &[];
-            let (sk, sv) = seq.shared.as_deref().map_or((empty, empty), |b| {
-                (&b.k[li][..n_shared * kvd], &b.v[li][..n_shared * kvd])
-            });
-            let runs = [
-                (sk, sv),
-                (&seq.own.k[li][..own * kvd], &seq.own.v[li][..own * kvd]),
-            ];
+            let (sk, sv) = seq.shared.as_deref().map_or((empty, empty), |b| (&b.k[li][..n_shared * kvd], &b.v[li][..n_shared * kvd]));
+            let runs = [(sk, sv), (&seq.own.k[li][..own * kvd], &seq.own.v[li][..own * kvd])];
             SCORES.with(|sc| {
                 let mut sc = sc.borrow_mut();
                 if sc.len() < rep * keys {
                     sc.resize(rep * keys, 0.0);
                 }
-                let shape = AttnShape {
-                    nkv,
-                    rep,
-                    hd,
-                    kvd,
-                    scale,
-                };
+                let shape = AttnShape { nkv, rep, hd, kvd, scale };
                 attend_row(&shape, q, &runs, out, &mut sc[..rep * keys]);
             });
         };
@@ -428,12 +331,7 @@ impl CpuModel {
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
+    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
     for (x, y) in ca.zip(cb) {
         let (x, y): (&[f32; 8], &[f32; 8]) = (x.try_into().expect("8"), y.try_into().expect("8"));
         for l in 0..8 {
@@ -453,10 +351,7 @@ fn softmax_in_place(row: &mut [f32]) {
             m8[l] = m8[l].max(c[l]);
         }
     }
-    let max = row.chunks_exact(8).remainder().iter().fold(
-        m8.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x)),
-        |m, &x| m.max(x),
-    );
+    let max = row.chunks_exact(8).remainder().iter().fold(m8.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x)), |m, &x| m.max(x));
     let mut s8 = [0f32; 8];
     let mut chunks = row.chunks_exact_mut(8);
     for c in &mut chunks {
@@ -485,10 +380,7 @@ fn fast_exp(x: f32) -> f32 {
     let x = x.clamp(-87.3, 88.7);
     let n = (x * std::f32::consts::LOG2_E + 0.5).floor();
     let r = x - n * 0.693_359_4 + n * 2.121_944_4e-4;
-    let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
-        + 1.666_666_5e-1)
-        * r
-        + 5.000_000_1e-1;
+    let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1) * r + 5.000_000_1e-1;
     let y = p * r * r + r + 1.0;
     y * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
@@ -506,13 +398,7 @@ struct AttnShape {
 /// each). The `rep` query heads sharing a kv head are done together, so each key and
 /// value is read once per kv head. `sc`: scratch of rep x keys.
 #[inline(always)]
-fn attend_row_body(
-    a: &AttnShape,
-    q: &[f32],
-    runs: &[(&[f32], &[f32]); 2],
-    out: &mut [f32],
-    sc: &mut [f32],
-) {
+fn attend_row_body(a: &AttnShape, q: &[f32], runs: &[(&[f32], &[f32]); 2], out: &mut [f32], sc: &mut [f32]) {
     let (rep, hd, kvd) = (a.rep, a.hd, a.kvd);
     let keys = sc.len() / rep;
     for g in 0..a.nkv {
@@ -548,13 +434,7 @@ fn attend_row_body(
     }
 }
 
-fn attend_row(
-    a: &AttnShape,
-    q: &[f32],
-    runs: &[(&[f32], &[f32]); 2],
-    out: &mut [f32],
-    sc: &mut [f32],
-) {
+fn attend_row(a: &AttnShape, q: &[f32], runs: &[(&[f32], &[f32]); 2], out: &mut [f32], sc: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     if crate::kernels::isa() != crate::kernels::Isa::Portable {
         // SAFETY: AVX2 and FMA were detected at run time.
@@ -566,13 +446,7 @@ fn attend_row(
 /// The same code compiled for AVX2, so its loops vectorize 8 wide.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn attend_row_avx2(
-    a: &AttnShape,
-    q: &[f32],
-    runs: &[(&[f32], &[f32]); 2],
-    out: &mut [f32],
-    sc: &mut [f32],
-) {
+unsafe fn attend_row_avx2(a: &AttnShape, q: &[f32], runs: &[(&[f32], &[f32]); 2], out: &mut [f32], sc: &mut [f32]) {
     attend_row_body(a, q, runs, out, sc)
 }
 
@@ -631,16 +505,7 @@ fn add_in_place(x: &mut [f32], y: &[f32]) {
 /// `y[:, off..off + out] += scale * (x A) B` for the `n` rows of `x` ([n, d_in]); `y`
 /// rows are `ldy` wide.
 #[allow(clippy::too_many_arguments)]
-fn add_lora(
-    l: Option<&LoraHost>,
-    x: &[f32],
-    d_in: usize,
-    n: usize,
-    y: &mut [f32],
-    ldy: usize,
-    off: usize,
-    t: &mut Vec<f32>,
-) {
+fn add_lora(l: Option<&LoraHost>, x: &[f32], d_in: usize, n: usize, y: &mut [f32], ldy: usize, off: usize, t: &mut Vec<f32>) {
     let Some(l) = l else { return };
     let d_out = l.bt.len() / l.r;
     let t = grow(t, l.r);

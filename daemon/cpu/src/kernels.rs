@@ -72,9 +72,7 @@ pub fn isa() -> Isa {
 
 #[cfg(target_arch = "x86_64")]
 fn detect(cap: &str) -> Isa {
-    let avx2 = is_x86_feature_detected!("avx2")
-        && is_x86_feature_detected!("fma")
-        && is_x86_feature_detected!("f16c");
+    let avx2 = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") && is_x86_feature_detected!("f16c");
     let avx512 = avx2 && is_x86_feature_detected!("avx512f");
     match cap {
         "portable" => Isa::Portable,
@@ -115,26 +113,12 @@ pub fn matmul(w: &QMatrix, x: &[f32], batch: usize, y: &mut [f32]) {
 
 /// [`matmul`] on a given instruction set (`isa` must be supported: tests run each).
 fn matmul_with(isa: Isa, w: &QMatrix, x: &[f32], batch: usize, y: &mut [f32]) {
-    assert!(
-        x.len() >= batch * w.cols && y.len() >= batch * w.rows,
-        "matmul shapes: x {} y {} for [{}, {}] x {batch}",
-        x.len(),
-        y.len(),
-        w.rows,
-        w.cols
-    );
+    assert!(x.len() >= batch * w.cols && y.len() >= batch * w.rows, "matmul shapes: x {} y {} for [{}, {}] x {batch}", x.len(), y.len(), w.rows, w.cols);
     // A few input rows of a quantized matrix: dequantize in registers and multiply at
     // once (the weights are read once and never stored as f32). No scratch to fill, so
     // a few large tasks per thread: each task costs about a microsecond of scheduling.
     let fused = batch <= FUSED_MAX_BATCH && isa != Isa::Portable && w.format != Format::F32;
-    let per = if fused {
-        w.rows
-            .div_ceil(4 * rayon::current_num_threads())
-            .next_multiple_of(4)
-            .max(TILE)
-    } else {
-        tile_rows(batch, w.cols, w.rows)
-    };
+    let per = if fused { w.rows.div_ceil(4 * rayon::current_num_threads()).next_multiple_of(4).max(TILE) } else { tile_rows(batch, w.cols, w.rows) };
     let tiles = w.rows.div_ceil(per);
     let out = OutPtr(y.as_mut_ptr());
     let run = |t: usize| {
@@ -190,17 +174,7 @@ fn dequantize_rows(isa: Isa, w: &QMatrix, o0: usize, n: usize, out: &mut [f32]) 
 /// # Safety
 /// `y` must be valid for `batch * ldy` writes; only columns `o0..o0 + n` are written.
 #[allow(clippy::too_many_arguments)]
-unsafe fn multiply(
-    isa: Isa,
-    w: &[f32],
-    n: usize,
-    k: usize,
-    x: &[f32],
-    batch: usize,
-    y: *mut f32,
-    ldy: usize,
-    o0: usize,
-) {
+unsafe fn multiply(isa: Isa, w: &[f32], n: usize, k: usize, x: &[f32], batch: usize, y: *mut f32, ldy: usize, o0: usize) {
     match isa {
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => x86::multiply_avx512(w, n, k, x, batch, y, ldy, o0),
@@ -213,16 +187,7 @@ unsafe fn multiply(
 /// # Safety
 /// As [`multiply`].
 #[allow(clippy::too_many_arguments)]
-unsafe fn multiply_portable(
-    w: &[f32],
-    n: usize,
-    k: usize,
-    x: &[f32],
-    batch: usize,
-    y: *mut f32,
-    ldy: usize,
-    o0: usize,
-) {
+unsafe fn multiply_portable(w: &[f32], n: usize, k: usize, x: &[f32], batch: usize, y: *mut f32, ldy: usize, o0: usize) {
     for b in 0..batch {
         let xb = &x[b * k..(b + 1) * k];
         for r in 0..n {
@@ -263,32 +228,20 @@ mod x86 {
         let o = out.as_mut_ptr();
         match format {
             Format::Q4_0 | Format::Q4_1 => {
-                let (bytes, qs_at) = if format == Format::Q4_1 {
-                    (20, 4)
-                } else {
-                    (18, 2)
-                };
+                let (bytes, qs_at) = if format == Format::Q4_1 { (20, 4) } else { (18, 2) };
                 let low = _mm_set1_epi8(0x0F);
                 for (i, blk) in raw.chunks_exact(bytes).enumerate() {
                     let p = blk.as_ptr();
                     let d = broadcast_f16(p);
                     // Q4_0 is Q4_1 with m = -8 d.
-                    let m = if format == Format::Q4_1 {
-                        broadcast_f16(p.add(2))
-                    } else {
-                        _mm256_mul_ps(d, _mm256_set1_ps(-8.0))
-                    };
+                    let m = if format == Format::Q4_1 { broadcast_f16(p.add(2)) } else { _mm256_mul_ps(d, _mm256_set1_ps(-8.0)) };
                     let qs = _mm_loadu_si128(p.add(qs_at) as *const __m128i);
                     let lo = _mm_and_si128(qs, low);
                     let hi = _mm_and_si128(_mm_srli_epi16(qs, 4), low);
                     let parts = [lo, _mm_srli_si128(lo, 8), hi, _mm_srli_si128(hi, 8)];
                     for (j, q) in parts.into_iter().enumerate() {
                         let v = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(q));
-                        let w = if format == Format::Q4_1 {
-                            _mm256_fmadd_ps(v, d, m)
-                        } else {
-                            _mm256_mul_ps(_mm256_sub_ps(v, _mm256_set1_ps(8.0)), d)
-                        };
+                        let w = if format == Format::Q4_1 { _mm256_fmadd_ps(v, d, m) } else { _mm256_mul_ps(_mm256_sub_ps(v, _mm256_set1_ps(8.0)), d) };
                         _mm256_storeu_ps(o.add(i * 32 + j * 8), w);
                     }
                 }
@@ -315,34 +268,17 @@ mod x86 {
         match format {
             Format::Q4_0 | Format::Q4_1 => {
                 let d = broadcast_f16(p);
-                let (m, qs_at) = if format == Format::Q4_1 {
-                    (broadcast_f16(p.add(2)), 4)
-                } else {
-                    (_mm256_mul_ps(d, _mm256_set1_ps(-8.0)), 2)
-                };
+                let (m, qs_at) = if format == Format::Q4_1 { (broadcast_f16(p.add(2)), 4) } else { (_mm256_mul_ps(d, _mm256_set1_ps(-8.0)), 2) };
                 let low = _mm_set1_epi8(0x0F);
                 let qs = _mm_loadu_si128(p.add(qs_at) as *const __m128i);
                 let lo = _mm_and_si128(qs, low);
                 let hi = _mm_and_si128(_mm_srli_epi16(qs, 4), low);
-                let f =
-                    |q: __m128i| _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(q)), d, m);
-                [
-                    f(lo),
-                    f(_mm_srli_si128(lo, 8)),
-                    f(hi),
-                    f(_mm_srli_si128(hi, 8)),
-                ]
+                let f = |q: __m128i| _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(q)), d, m);
+                [f(lo), f(_mm_srli_si128(lo, 8)), f(hi), f(_mm_srli_si128(hi, 8))]
             }
             Format::Q8_0 => {
                 let d = broadcast_f16(p);
-                let f = |j: usize| {
-                    _mm256_mul_ps(
-                        _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(
-                            p.add(2 + 8 * j) as *const __m128i
-                        ))),
-                        d,
-                    )
-                };
+                let f = |j: usize| _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(p.add(2 + 8 * j) as *const __m128i))), d);
                 [f(0), f(1), f(2), f(3)]
             }
             Format::F32 => unreachable!("f32 rows take the tiled path"),
@@ -352,22 +288,14 @@ mod x86 {
     /// One weight row against NB input rows, NA accumulators per input row (enough
     /// independent chains to hide the FMA latency).
     #[inline(always)]
-    unsafe fn fused_row<const NB: usize, const NA: usize>(
-        format: Format,
-        row: *const u8,
-        bytes: usize,
-        blocks: usize,
-        x: *const f32,
-        k: usize,
-    ) -> [f32; NB] {
+    unsafe fn fused_row<const NB: usize, const NA: usize>(format: Format, row: *const u8, bytes: usize, blocks: usize, x: *const f32, k: usize) -> [f32; NB] {
         let mut acc = [[_mm256_setzero_ps(); NA]; NB];
         for i in 0..blocks {
             let w = block_weights(format, row.add(i * bytes));
             for b in 0..NB {
                 let xb = x.add(b * k + i * 32);
                 for (j, wj) in w.iter().enumerate() {
-                    acc[b][j % NA] =
-                        _mm256_fmadd_ps(*wj, _mm256_loadu_ps(xb.add(8 * j)), acc[b][j % NA]);
+                    acc[b][j % NA] = _mm256_fmadd_ps(*wj, _mm256_loadu_ps(xb.add(8 * j)), acc[b][j % NA]);
                 }
             }
         }
@@ -386,8 +314,7 @@ mod x86 {
     /// kernel `$row`: more accumulators per input row when there are fewer rows.
     macro_rules! fused_rows_with {
         ($row:ident, $w:expr, $o0:expr, $n:expr, $x:expr, $batch:expr, $y:expr) => {{
-            let (w, o0, n, x, batch, y): (&QMatrix, usize, usize, &[f32], usize, *mut f32) =
-                ($w, $o0, $n, $x, $batch, $y);
+            let (w, o0, n, x, batch, y): (&QMatrix, usize, usize, &[f32], usize, *mut f32) = ($w, $o0, $n, $x, $batch, $y);
             let (_, bytes) = w.format.block();
             let (k, blocks) = (w.cols, w.cols / 32);
             for o in o0..o0 + n {
@@ -415,14 +342,7 @@ mod x86 {
     /// # Safety
     /// AVX2 + FMA + F16C present; `y` valid for columns `o0..o0 + n` of `batch` rows.
     #[target_feature(enable = "avx2,fma,f16c")]
-    pub unsafe fn fused_rows(
-        w: &QMatrix,
-        o0: usize,
-        n: usize,
-        x: &[f32],
-        batch: usize,
-        y: *mut f32,
-    ) {
+    pub unsafe fn fused_rows(w: &QMatrix, o0: usize, n: usize, x: &[f32], batch: usize, y: *mut f32) {
         fused_rows_with!(fused_row, w, o0, n, x, batch, y)
     }
 
@@ -443,19 +363,11 @@ mod x86 {
                 let qs = _mm_loadu_si128(p.add(qs_at) as *const __m128i);
                 let lo = _mm_and_si128(qs, low);
                 let hi = _mm_and_si128(_mm_srli_epi16(qs, 4), low);
-                let f =
-                    |q: __m128i| _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(q)), d, m);
+                let f = |q: __m128i| _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(q)), d, m);
                 [f(lo), f(hi)]
             }
             Format::Q8_0 => {
-                let f = |j: usize| {
-                    _mm512_mul_ps(
-                        _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(
-                            p.add(2 + 16 * j) as *const __m128i,
-                        ))),
-                        d,
-                    )
-                };
+                let f = |j: usize| _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(p.add(2 + 16 * j) as *const __m128i))), d);
                 [f(0), f(1)]
             }
             Format::F32 => unreachable!("f32 rows take the tiled path"),
@@ -482,12 +394,9 @@ mod x86 {
             for b in 0..NB {
                 let xb = x.add(b * k + 2 * i * 32);
                 acc[b][0] = _mm512_fmadd_ps(w0[0], _mm512_loadu_ps(xb), acc[b][0]);
-                acc[b][1 % NA] =
-                    _mm512_fmadd_ps(w0[1], _mm512_loadu_ps(xb.add(16)), acc[b][1 % NA]);
-                acc[b][2 % NA] =
-                    _mm512_fmadd_ps(w1[0], _mm512_loadu_ps(xb.add(32)), acc[b][2 % NA]);
-                acc[b][3 % NA] =
-                    _mm512_fmadd_ps(w1[1], _mm512_loadu_ps(xb.add(48)), acc[b][3 % NA]);
+                acc[b][1 % NA] = _mm512_fmadd_ps(w0[1], _mm512_loadu_ps(xb.add(16)), acc[b][1 % NA]);
+                acc[b][2 % NA] = _mm512_fmadd_ps(w1[0], _mm512_loadu_ps(xb.add(32)), acc[b][2 % NA]);
+                acc[b][3 % NA] = _mm512_fmadd_ps(w1[1], _mm512_loadu_ps(xb.add(48)), acc[b][3 % NA]);
             }
         }
         if blocks % 2 == 1 {
@@ -496,8 +405,7 @@ mod x86 {
             for b in 0..NB {
                 let xb = x.add(b * k + i * 32);
                 acc[b][0] = _mm512_fmadd_ps(w0[0], _mm512_loadu_ps(xb), acc[b][0]);
-                acc[b][1 % NA] =
-                    _mm512_fmadd_ps(w0[1], _mm512_loadu_ps(xb.add(16)), acc[b][1 % NA]);
+                acc[b][1 % NA] = _mm512_fmadd_ps(w0[1], _mm512_loadu_ps(xb.add(16)), acc[b][1 % NA]);
             }
         }
         let mut out = [0f32; NB];
@@ -516,14 +424,7 @@ mod x86 {
     /// # Safety
     /// AVX-512F present; `y` valid for columns `o0..o0 + n` of `batch` rows.
     #[target_feature(enable = "avx512f,avx2,fma,f16c")]
-    pub unsafe fn fused_rows_avx512(
-        w: &QMatrix,
-        o0: usize,
-        n: usize,
-        x: &[f32],
-        batch: usize,
-        y: *mut f32,
-    ) {
+    pub unsafe fn fused_rows_avx512(w: &QMatrix, o0: usize, n: usize, x: &[f32], batch: usize, y: *mut f32) {
         fused_rows_with!(fused_row512, w, o0, n, x, batch, y)
     }
 
@@ -539,12 +440,7 @@ mod x86 {
     /// NB input rows x NW weight rows, 8 lanes along k; the tail of k in scalar.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn block_avx2<const NB: usize, const NW: usize>(
-        w: *const f32,
-        x: *const f32,
-        k: usize,
-        out: &mut [[f32; NW]; NB],
-    ) {
+    unsafe fn block_avx2<const NB: usize, const NW: usize>(w: *const f32, x: *const f32, k: usize, out: &mut [[f32; NW]; NB]) {
         let mut acc = [[_mm256_setzero_ps(); NW]; NB];
         let k8 = k / 8 * 8;
         let mut i = 0;
@@ -574,12 +470,7 @@ mod x86 {
 
     #[inline]
     #[target_feature(enable = "avx512f")]
-    unsafe fn block_avx512<const NB: usize, const NW: usize>(
-        w: *const f32,
-        x: *const f32,
-        k: usize,
-        out: &mut [[f32; NW]; NB],
-    ) {
+    unsafe fn block_avx512<const NB: usize, const NW: usize>(w: *const f32, x: *const f32, k: usize, out: &mut [[f32; NW]; NB]) {
         let mut acc = [[_mm512_setzero_ps(); NW]; NB];
         let k16 = k / 16 * 16;
         let mut i = 0;
@@ -662,16 +553,7 @@ mod x86 {
     /// AVX2 + FMA present; `y` valid for the written columns (see `super::multiply`).
     #[allow(clippy::too_many_arguments)]
     #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn multiply_avx2(
-        w: &[f32],
-        n: usize,
-        k: usize,
-        x: &[f32],
-        batch: usize,
-        y: *mut f32,
-        ldy: usize,
-        o0: usize,
-    ) {
+    pub unsafe fn multiply_avx2(w: &[f32], n: usize, k: usize, x: &[f32], batch: usize, y: *mut f32, ldy: usize, o0: usize) {
         grid!(block_avx2, 2, w, n, k, x, batch, y, ldy, o0)
     }
 
@@ -679,16 +561,7 @@ mod x86 {
     /// AVX-512F present; `y` valid for the written columns.
     #[allow(clippy::too_many_arguments)]
     #[target_feature(enable = "avx512f")]
-    pub unsafe fn multiply_avx512(
-        w: &[f32],
-        n: usize,
-        k: usize,
-        x: &[f32],
-        batch: usize,
-        y: *mut f32,
-        ldy: usize,
-        o0: usize,
-    ) {
+    pub unsafe fn multiply_avx512(w: &[f32], n: usize, k: usize, x: &[f32], batch: usize, y: *mut f32, ldy: usize, o0: usize) {
         // 32 registers: 16 accumulators, 4 weight rows and an input row fit.
         grid!(block_avx512, 4, w, n, k, x, batch, y, ldy, o0)
     }
@@ -700,9 +573,7 @@ mod tests {
     use crate::qmatrix::{Format, QMatrix};
 
     fn lcg(seed: &mut u64) -> f32 {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((*seed >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
     }
 
@@ -728,9 +599,7 @@ mod tests {
         let mut y = vec![0.0; batch * rows];
         for b in 0..batch {
             for o in 0..rows {
-                y[b * rows + o] = (0..cols)
-                    .map(|i| x[b * cols + i] as f64 * w[o * cols + i] as f64)
-                    .sum();
+                y[b * rows + o] = (0..cols).map(|i| x[b * cols + i] as f64 * w[o * cols + i] as f64).sum();
             }
         }
         y
@@ -738,12 +607,7 @@ mod tests {
 
     /// The instruction sets this machine can run (each is tested).
     fn supported() -> Vec<Isa> {
-        [Isa::Portable, Isa::Avx2, Isa::Avx512]
-            .into_iter()
-            .filter(|&i| {
-                i == Isa::Portable || i == isa() || (i == Isa::Avx2 && isa() == Isa::Avx512)
-            })
-            .collect()
+        [Isa::Portable, Isa::Avx2, Isa::Avx512].into_iter().filter(|&i| i == Isa::Portable || i == isa() || (i == Isa::Avx2 && isa() == Isa::Avx512)).collect()
     }
 
     #[test]
@@ -760,10 +624,7 @@ mod tests {
                     matmul_with(isa, &w, &x, batch, &mut y);
                     let want = reference(&dense, rows, cols, &x, batch);
                     for (i, (a, b)) in y.iter().zip(&want).enumerate() {
-                        assert!(
-                            (*a as f64 - b).abs() < 1e-4 * (1.0 + b.abs()),
-                            "{isa:?} {format:?} batch {batch} [{i}]: {a} vs {b}"
-                        );
+                        assert!((*a as f64 - b).abs() < 1e-4 * (1.0 + b.abs()), "{isa:?} {format:?} batch {batch} [{i}]: {a} vs {b}");
                     }
                 }
             }
@@ -794,10 +655,7 @@ mod tests {
                 dequantize(format, w.row(r), &mut slow);
                 for (a, b) in fast.iter().zip(&slow) {
                     // fma(q, d, m) vs q * d + m: one rounding apart.
-                    assert!(
-                        (a - b).abs() <= 1e-6 * (1.0 + b.abs()),
-                        "{format:?}: {a} vs {b}"
-                    );
+                    assert!((a - b).abs() <= 1e-6 * (1.0 + b.abs()), "{format:?}: {a} vs {b}");
                 }
             }
         }
@@ -811,10 +669,7 @@ mod tests {
         for (blk_v, blk_q) in v.chunks(32).zip(q.to_f32().chunks(32)) {
             let step = blk_v.iter().fold(0f32, |m, x| m.max(x.abs())) / 127.0;
             for (a, b) in blk_v.iter().zip(blk_q) {
-                assert!(
-                    (a - b).abs() <= step * 0.5 + step * 1e-3,
-                    "{a} vs {b} (step {step})"
-                );
+                assert!((a - b).abs() <= step * 0.5 + step * 1e-3, "{a} vs {b} (step {step})");
             }
         }
     }
@@ -831,8 +686,7 @@ mod throughput {
     fn batch1_weight_bandwidth() {
         for (format, rows, cols) in [(Format::Q4_1, 1536, 576), (Format::Q8_0, 49152, 576)] {
             let (_, bytes) = format.block();
-            let w = QMatrix::from_raw(format, rows, cols, vec![0x11; rows * cols / 32 * bytes])
-                .unwrap();
+            let w = QMatrix::from_raw(format, rows, cols, vec![0x11; rows * cols / 32 * bytes]).unwrap();
             let x = vec![0.5f32; cols];
             let mut y = vec![0.0; rows];
             let reps = (2_000_000_000 / w.bytes()).max(1);
@@ -841,11 +695,7 @@ mod throughput {
                 matmul(&w, &x, 1, &mut y);
             }
             let s = t.elapsed().as_secs_f64();
-            eprintln!(
-                "{format:?} [{rows}, {cols}]: {:.1} GB/s, {:.1} us per product",
-                (reps * w.bytes()) as f64 / s / 1e9,
-                s / reps as f64 * 1e6
-            );
+            eprintln!("{format:?} [{rows}, {cols}]: {:.1} GB/s, {:.1} us per product", (reps * w.bytes()) as f64 / s / 1e9, s / reps as f64 * 1e6);
         }
     }
 }

@@ -11,7 +11,5 @@ pub mod decoder;
 pub mod kernels;
 pub mod qmatrix;
 
-pub use decoder::{
-    Adapters, CpuModel, KvBlock, Layer, LoraHost, SeqCache, Shape, Workspace, PROJ_SLOTS,
-};
+pub use decoder::{Adapters, CpuModel, KvBlock, Layer, LoraHost, SeqCache, Shape, Workspace, PROJ_SLOTS};
 pub use qmatrix::{Format, QMatrix, QMatrixError};

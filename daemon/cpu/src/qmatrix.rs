@@ -47,13 +47,7 @@ pub enum QMatrixError {
     #[error("a {format} matrix needs a row length divisible by 32, got {cols}")]
     RowLength { format: &'static str, cols: usize },
     #[error("{format} matrix [{rows}, {cols}] needs {want} bytes, got {got}")]
-    Size {
-        format: &'static str,
-        rows: usize,
-        cols: usize,
-        want: usize,
-        got: usize,
-    },
+    Size { format: &'static str, rows: usize, cols: usize, want: usize, got: usize },
 }
 
 /// A [rows, cols] matrix in one [`Format`].
@@ -68,13 +62,7 @@ pub struct QMatrix {
 
 impl std::fmt::Debug for QMatrix {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "QMatrix[{}, {}] {}",
-            self.rows,
-            self.cols,
-            self.format.name()
-        )
+        write!(f, "QMatrix[{}, {}] {}", self.rows, self.cols, self.format.name())
     }
 }
 
@@ -85,33 +73,14 @@ pub(crate) fn f16_at(b: &[u8], at: usize) -> f32 {
 
 impl QMatrix {
     /// Take `data` as is (a GGUF tensor's bytes, rows of `cols` values).
-    pub fn from_raw(
-        format: Format,
-        rows: usize,
-        cols: usize,
-        data: Vec<u8>,
-    ) -> Result<QMatrix, QMatrixError> {
+    pub fn from_raw(format: Format, rows: usize, cols: usize, data: Vec<u8>) -> Result<QMatrix, QMatrixError> {
         let (per, _) = format.block();
         if cols % per != 0 {
-            return Err(QMatrixError::RowLength {
-                format: format.name(),
-                cols,
-            });
+            return Err(QMatrixError::RowLength { format: format.name(), cols });
         }
-        let m = QMatrix {
-            rows,
-            cols,
-            format,
-            data,
-        };
+        let m = QMatrix { rows, cols, format, data };
         if m.data.len() != rows * m.row_bytes() {
-            return Err(QMatrixError::Size {
-                format: format.name(),
-                rows,
-                cols,
-                want: rows * m.row_bytes(),
-                got: m.data.len(),
-            });
+            return Err(QMatrixError::Size { format: format.name(), rows, cols, want: rows * m.row_bytes(), got: m.data.len() });
         }
         Ok(m)
     }
@@ -120,27 +89,15 @@ impl QMatrix {
     pub fn from_f32(rows: usize, cols: usize, values: &[f32]) -> QMatrix {
         assert_eq!(values.len(), rows * cols, "f32 matrix [{rows}, {cols}]");
         let data = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        QMatrix {
-            rows,
-            cols,
-            format: Format::F32,
-            data,
-        }
+        QMatrix { rows, cols, format: Format::F32, data }
     }
 
     /// Quantize f32 rows to Q8_0 the way llama.cpp does: per block of 32,
     /// d = max|w| / 127 (stored as f16), q = round(w / d) with the stored d.
-    pub fn quantize_q8_0(
-        rows: usize,
-        cols: usize,
-        values: &[f32],
-    ) -> Result<QMatrix, QMatrixError> {
+    pub fn quantize_q8_0(rows: usize, cols: usize, values: &[f32]) -> Result<QMatrix, QMatrixError> {
         assert_eq!(values.len(), rows * cols, "f32 matrix [{rows}, {cols}]");
         if cols % 32 != 0 {
-            return Err(QMatrixError::RowLength {
-                format: "q8_0",
-                cols,
-            });
+            return Err(QMatrixError::RowLength { format: "q8_0", cols });
         }
         let mut data = Vec::with_capacity(values.len() / 32 * 34);
         for blk in values.chunks_exact(32) {
@@ -148,23 +105,11 @@ impl QMatrix {
             // Round with the scale as stored (f16), so a value comes back within half a
             // step of the stored scale.
             let d = f16::from_f32(amax / 127.0);
-            let inv = if d.to_f32() > 0.0 {
-                1.0 / d.to_f32()
-            } else {
-                0.0
-            };
+            let inv = if d.to_f32() > 0.0 { 1.0 / d.to_f32() } else { 0.0 };
             data.extend(d.to_le_bytes());
-            data.extend(
-                blk.iter()
-                    .map(|v| (v * inv).round().clamp(-127.0, 127.0) as i8 as u8),
-            );
+            data.extend(blk.iter().map(|v| (v * inv).round().clamp(-127.0, 127.0) as i8 as u8));
         }
-        Ok(QMatrix {
-            rows,
-            cols,
-            format: Format::Q8_0,
-            data,
-        })
+        Ok(QMatrix { rows, cols, format: Format::Q8_0, data })
     }
 
     /// Bytes per row.
@@ -185,32 +130,19 @@ impl QMatrix {
         for &s in src {
             data.extend_from_slice(self.row(s));
         }
-        QMatrix {
-            data,
-            ..self.clone()
-        }
+        QMatrix { data, ..self.clone() }
     }
 
     /// Stack matrices with the same row length and format (q, k, v share one pass over
     /// their input).
     pub fn concat_rows(parts: &[&QMatrix]) -> QMatrix {
         let first = parts[0];
-        assert!(
-            parts
-                .iter()
-                .all(|p| p.cols == first.cols && p.format == first.format),
-            "concat of unlike matrices"
-        );
+        assert!(parts.iter().all(|p| p.cols == first.cols && p.format == first.format), "concat of unlike matrices");
         let mut data = Vec::with_capacity(parts.iter().map(|p| p.data.len()).sum());
         for p in parts {
             data.extend_from_slice(&p.data);
         }
-        QMatrix {
-            rows: parts.iter().map(|p| p.rows).sum(),
-            cols: first.cols,
-            format: first.format,
-            data,
-        }
+        QMatrix { rows: parts.iter().map(|p| p.rows).sum(), cols: first.cols, format: first.format, data }
     }
 
     /// Dequantize row `r` into `out` (`cols` values): an embedding lookup.

@@ -129,9 +129,7 @@ impl CheckpointStore {
 pub(super) fn best_id(entries: &[Entry]) -> Option<&str> {
     entries
         .iter()
-        .filter_map(|e| {
-            e.manifest.as_ref().ok().and_then(|m| Some((m.metric.filter(|x| x.is_finite())?, m.seq, &e.id)))
-        })
+        .filter_map(|e| e.manifest.as_ref().ok().and_then(|m| Some((m.metric.filter(|x| x.is_finite())?, m.seq, &e.id))))
         .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
         .map(|(_, _, id)| id.as_str())
 }

@@ -14,8 +14,7 @@ pub(crate) const OPTIMIZER: &str = "optimizer.safetensors";
 pub(crate) const TRAINER_STATE: &str = "trainer_state.json";
 /// Files every checkpoint must list: a manifest that omits one is not trusted even if
 /// the files it does list check out.
-pub(crate) const REQUIRED: [&str; 4] =
-    ["adapter/adapter_config.json", "adapter/adapter_model.safetensors", OPTIMIZER, TRAINER_STATE];
+pub(crate) const REQUIRED: [&str; 4] = ["adapter/adapter_config.json", "adapter/adapter_model.safetensors", OPTIMIZER, TRAINER_STATE];
 
 /// Bumped on any incompatible change of the layout.
 pub(crate) const FORMAT: u32 = 1;

@@ -45,8 +45,7 @@ impl TrainerState {
 
     pub(crate) fn read(path: &Path) -> Result<TrainerState> {
         let text = std::fs::read(path).map_err(super::fsio::io_err(path))?;
-        serde_json::from_slice(&text)
-            .map_err(|e| CheckpointError::Invalid { path: path.to_path_buf(), reason: format!("trainer state: {e}") })
+        serde_json::from_slice(&text).map_err(|e| CheckpointError::Invalid { path: path.to_path_buf(), reason: format!("trainer state: {e}") })
     }
 }
 
@@ -70,15 +69,12 @@ pub(crate) fn encode_optimizer(opt: &AdamW, shapes: &[[usize; 2]], path: &Path) 
             if dims != shapes[i] {
                 return Err(invalid(format!("moment {name}.{i} is {dims:?}, its parameter {:?}", shapes[i])));
             }
-            let values = (t.clone().into_data().try_into_vec_as::<f32>())
-                .map_err(|e| invalid(format!("moment {name}.{i} is not convertible to f32: {e}")))?;
+            let values = (t.clone().into_data().try_into_vec_as::<f32>()).map_err(|e| invalid(format!("moment {name}.{i} is not convertible to f32: {e}")))?;
             tensors.push((format!("{name}.{i}"), values.iter().flat_map(|x| x.to_le_bytes()).collect(), dims.to_vec()));
         }
     }
-    let views: Vec<(String, TensorView)> = tensors
-        .iter()
-        .map(|(k, d, s)| (k.clone(), TensorView::new(Dtype::F32, s.clone(), d).expect("consistent view")))
-        .collect();
+    let views: Vec<(String, TensorView)> =
+        tensors.iter().map(|(k, d, s)| (k.clone(), TensorView::new(Dtype::F32, s.clone(), d).expect("consistent view"))).collect();
     let meta: HashMap<String, String> = [
         ("format", OPT_FORMAT.to_string()),
         ("n_params", opt.moments.len().to_string()),
@@ -121,8 +117,7 @@ pub(crate) fn decode_optimizer(bytes: &[u8], path: &Path, shapes: &[[usize; 2]],
         if view.dtype() != Dtype::F32 || view.shape() != want {
             return Err(invalid(format!("`{name}` is {:?} {:?}, expected F32 {want:?}", view.dtype(), view.shape())));
         }
-        let values: Vec<f32> =
-            view.data().chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes"))).collect();
+        let values: Vec<f32> = view.data().chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes"))).collect();
         Ok(Some(Tensor::from_data(TensorData::new(values, want), device)))
     };
     let moments = shapes
@@ -134,12 +129,5 @@ pub(crate) fn decode_optimizer(bytes: &[u8], path: &Path, shapes: &[[usize; 2]],
             _ => Err(invalid(format!("parameter {i} has only one of its two moments"))),
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(AdamW {
-        beta1: f64_of("beta1")?,
-        beta2: f64_of("beta2")?,
-        eps: f64_of("eps")?,
-        weight_decay: f64_of("weight_decay")?,
-        step: u64_of("step")?,
-        moments,
-    })
+    Ok(AdamW { beta1: f64_of("beta1")?, beta2: f64_of("beta2")?, eps: f64_of("eps")?, weight_decay: f64_of("weight_decay")?, step: u64_of("step")?, moments })
 }

@@ -65,14 +65,7 @@ impl CheckpointStore {
 
     /// Write a checkpoint of `state.step` (replacing one of the same step), point
     /// `latest` at it, then apply retention. `base_model` goes into the PEFT config.
-    pub fn save(
-        &self,
-        model: &Transformer,
-        spec: &LoraSpec,
-        opt: &AdamW,
-        state: &TrainerState,
-        base_model: &str,
-    ) -> Result<CheckpointInfo> {
+    pub fn save(&self, model: &Transformer, spec: &LoraSpec, opt: &AdamW, state: &TrainerState, base_model: &str) -> Result<CheckpointInfo> {
         let _w = self.lock();
         let id = id_for_step(state.step);
         let seq = self.scan()?.iter().filter_map(|e| e.manifest.as_ref().ok()).map(|m| m.seq).max().unwrap_or(0) + 1;
@@ -281,8 +274,7 @@ impl CheckpointStore {
     fn prune_locked(&self) -> Result<Vec<String>> {
         let entries = self.scan()?;
         let pointer = self.read_pointer();
-        let mut keep: HashSet<&str> =
-            entries.iter().rev().filter(|e| e.manifest.is_ok()).take(self.keep_last).map(|e| e.id.as_str()).collect();
+        let mut keep: HashSet<&str> = entries.iter().rev().filter(|e| e.manifest.is_ok()).take(self.keep_last).map(|e| e.id.as_str()).collect();
         keep.extend(best_id(&entries));
         keep.extend(pointer.as_deref());
         let mut removed = Vec::new();

@@ -50,8 +50,7 @@ fn run(base: &Transformer, seed: u64, step: u64, metric: Option<f64>) -> Run {
     let spec = LoraSpec { rank: 4, alpha: 8.0, dropout: 0.0, targets: vec!["down_proj".into(), "q_proj".into(), "v_proj".into()] };
     let mut rng = Rng::new(seed);
     let model = lora::attach(base.clone(), &spec, seed, &Device::flex());
-    let values =
-        lora::adapters(&model).into_iter().map(|(role, a, b, _)| (role, a, random(&mut rng, b.dims()))).collect();
+    let values = lora::adapters(&model).into_iter().map(|(role, a, b, _)| (role, a, random(&mut rng, b.dims()))).collect();
     let model = lora::set_adapters(model, values);
     let shapes: Vec<[usize; 2]> = lora::adapters(&model).iter().flat_map(|(_, a, b, _)| [a.dims(), b.dims()]).collect();
     let mut opt = AdamW::new(shapes.len(), 0.01);
@@ -255,7 +254,8 @@ fn rollback_moves_latest_and_a_revisited_step_replaces_the_old_one() {
     let latest: Vec<String> = store.list().unwrap().into_iter().filter(|i| i.is_latest).map(|i| i.id).collect();
     assert_eq!(latest, ["step-000001"]);
     assert!(matches!(store.rollback("step-000009"), Err(CheckpointError::NotFound { .. })));
-    for bad in ["../step-000001", "step-", "latest", "step-1/../../x"] { // repo-path: not a path
+    let bad_ids = ["../step-000001", "step-", "latest", "step-1/../../x"]; // repo-path: not a path
+    for bad in bad_ids {
         assert!(matches!(store.rollback(bad), Err(CheckpointError::BadId { .. })), "{bad}");
     }
 

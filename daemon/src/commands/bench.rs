@@ -116,9 +116,9 @@ fn median(v: &mut [f64]) -> f64 {
 /// transformers reference logits of the tiny fixtures; plus a full-size synthetic model
 /// (CPU vs wgpu, same seeded weights). Prints JSON.
 pub fn parity(fixtures: &std::path::Path, synthetic: Option<&std::path::Path>) -> anyhow::Result<()> {
-    use burn::tensor::{Device, Int, Tensor, TensorData};
     use crate::config::{BackendConfig, BackendKind};
     use crate::model::{rope::Rope, transformer::Logits, weights};
+    use burn::tensor::{Device, Int, Tensor, TensorData};
 
     let gpu = crate::backend::select(&BackendConfig { kind: BackendKind::Wgpu, threads: 0 })?;
     let cpu = Device::flex();
@@ -132,8 +132,14 @@ pub fn parity(fixtures: &std::path::Path, synthetic: Option<&std::path::Path>) -
         let dir = fixtures.join(name);
         let reference: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("reference.json"))?)?;
         let ids: Vec<i64> = reference["input_ids"][0].as_array().unwrap_or(&vec![]).iter().filter_map(|x| x.as_i64()).collect();
-        let want: Vec<f32> = reference["logits"][0].as_array().unwrap_or(&vec![]).iter()
-            .flat_map(|p| p.as_array().cloned().unwrap_or_default()).filter_map(|x| x.as_f64()).map(|x| x as f32).collect();
+        let want: Vec<f32> = reference["logits"][0]
+            .as_array()
+            .unwrap_or(&vec![])
+            .iter()
+            .flat_map(|p| p.as_array().cloned().unwrap_or_default())
+            .filter_map(|x| x.as_f64())
+            .map(|x| x as f32)
+            .collect();
         let mut row = serde_json::Map::new();
         for (label, dev) in [("cpu", &cpu), ("wgpu", &gpu.device)] {
             let (acfg, model) = weights::load_hf(&dir, dev)?;
@@ -154,12 +160,15 @@ pub fn parity(fixtures: &std::path::Path, synthetic: Option<&std::path::Path>) -
         let (a, b) = (run(&cpu)?, run(&gpu.device)?);
         let norm = |v: &[f32]| v.iter().map(|x| (*x as f64).powi(2)).sum::<f64>().sqrt();
         let diff: Vec<f32> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
-        report.insert("synthetic".into(), json!({
-            "config": c.display().to_string(),
-            "cpu_vs_wgpu_max_abs": max_abs(&a, &b),
-            "cpu_vs_wgpu_rel_l2": norm(&diff) / norm(&a).max(1e-30),
-            "logit_abs_max": a.iter().map(|x| x.abs()).fold(0f32, f32::max),
-        }));
+        report.insert(
+            "synthetic".into(),
+            json!({
+                "config": c.display().to_string(),
+                "cpu_vs_wgpu_max_abs": max_abs(&a, &b),
+                "cpu_vs_wgpu_rel_l2": norm(&diff) / norm(&a).max(1e-30),
+                "logit_abs_max": a.iter().map(|x| x.abs()).fold(0f32, f32::max),
+            }),
+        );
     }
     report.insert("wgpu_device".into(), json!(gpu.info.device));
     println!("{}", serde_json::to_string_pretty(&serde_json::Value::Object(report))?);

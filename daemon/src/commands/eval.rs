@@ -43,7 +43,13 @@ pub fn run(cfg: &Config, o: &EvalOpts) -> anyhow::Result<()> {
             println!("  pass@{k} {:.1}%", v * 100.0);
         }
         let l = &r.completion_length;
-        println!("  length    mean {:.0} / median {:.0} / p90 {:.0} tokens; {:.0}% truncated", l.mean_tokens, l.median_tokens, l.p90_tokens, r.truncated_frac * 100.0);
+        println!(
+            "  length    mean {:.0} / median {:.0} / p90 {:.0} tokens; {:.0}% truncated",
+            l.mean_tokens,
+            l.median_tokens,
+            l.p90_tokens,
+            r.truncated_frac * 100.0
+        );
         println!("  outcomes  {:?}", r.error_types);
         println!("  ruff      {:?}", r.ruff.by_severity);
     }

@@ -27,11 +27,7 @@ pub fn run(cfg: &Config, o: &GenerateOpts) -> anyhow::Result<()> {
     let (m, dev, load_s) = load_model(cfg)?;
     let text = m.format_prompt(&o.prompt, cfg.model.system_prompt.as_deref(), use_chat(cfg) && !o.raw)?;
     let prompt_ids = m.tokenizer.encode(&text, true)?;
-    let sampling = if o.greedy {
-        SamplingParams::greedy()
-    } else {
-        SamplingParams { temperature: o.temperature, top_p: o.top_p, top_k: o.top_k }
-    };
+    let sampling = if o.greedy { SamplingParams::greedy() } else { SamplingParams { temperature: o.temperature, top_p: o.top_p, top_k: o.top_k } };
     let req = GenerateRequest {
         prompt_ids: prompt_ids.clone(),
         n: o.n,

@@ -67,16 +67,46 @@ type Reply<T> = oneshot::Sender<Result<T, EngineError>>;
 
 /// Work for the engine thread.
 pub enum Request {
-    Complete { params: CompleteParams, enqueued: Instant, reply: Reply<CompletionResult> },
-    Chat { params: GenerateParams, enqueued: Instant, reply: Reply<CompletionResult> },
-    Train { cmd: TrainCmd, reply: Reply<TrainStatus> },
-    CheckpointSave { reply: Reply<CheckpointEntry> },
-    CheckpointRollback { id: String, reply: Reply<TrainStatus> },
-    Eval { which: String, limit: usize, reply: Reply<String> },
+    Complete {
+        params: CompleteParams,
+        enqueued: Instant,
+        reply: Reply<CompletionResult>,
+    },
+    Chat {
+        params: GenerateParams,
+        enqueued: Instant,
+        reply: Reply<CompletionResult>,
+    },
+    Train {
+        cmd: TrainCmd,
+        reply: Reply<TrainStatus>,
+    },
+    CheckpointSave {
+        reply: Reply<CheckpointEntry>,
+    },
+    CheckpointRollback {
+        id: String,
+        reply: Reply<TrainStatus>,
+    },
+    Eval {
+        which: String,
+        limit: usize,
+        reply: Reply<String>,
+    },
     /// Streaming variants: text deltas then a final `Done` go to `tx`.
-    CompleteStream { params: CompleteParams, enqueued: Instant, tx: tokio::sync::mpsc::Sender<rlvr_client::StreamChunk> },
-    ChatStream { params: GenerateParams, enqueued: Instant, tx: tokio::sync::mpsc::Sender<rlvr_client::StreamChunk> },
-    Adapters { reply: Reply<rlvr_client::AdaptersInfo> },
+    CompleteStream {
+        params: CompleteParams,
+        enqueued: Instant,
+        tx: tokio::sync::mpsc::Sender<rlvr_client::StreamChunk>,
+    },
+    ChatStream {
+        params: GenerateParams,
+        enqueued: Instant,
+        tx: tokio::sync::mpsc::Sender<rlvr_client::StreamChunk>,
+    },
+    Adapters {
+        reply: Reply<rlvr_client::AdaptersInfo>,
+    },
 }
 
 type StreamTx = tokio::sync::mpsc::Sender<rlvr_client::StreamChunk>;

@@ -122,7 +122,16 @@ pub struct Prepared {
 }
 
 /// Build the generation request for `prompt`.
-fn prepare(e: &Engine, prompt: &str, max_tokens: Option<usize>, temperature: Option<f64>, stop: &[String], adapter: AdapterChoice, enqueued: Instant, used_suffix: bool) -> Result<Prepared, EngineError> {
+fn prepare(
+    e: &Engine,
+    prompt: &str,
+    max_tokens: Option<usize>,
+    temperature: Option<f64>,
+    stop: &[String],
+    adapter: AdapterChoice,
+    enqueued: Instant,
+    used_suffix: bool,
+) -> Result<Prepared, EngineError> {
     let ids = e.model.tokenizer.encode(prompt, true).map_err(|err| EngineError::Failed(err.to_string()))?;
     e.model.check_prompt(&ids).map_err(|err| EngineError::InvalidParams(err.to_string()))?;
     let temp = temperature.unwrap_or(0.0);

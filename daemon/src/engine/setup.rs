@@ -65,7 +65,11 @@ pub fn load(deps: EngineDeps) -> Result<Engine, (EngineDeps, String)> {
                 // run saves (and prunes) its own.
                 match engine.deps.checkpoints.set_aside() {
                     Ok(aside) => {
-                        let msg = format!("cannot resume from checkpoint {}: {e}; its checkpoints were moved to {} and training starts a fresh adapter", info.id, aside.display());
+                        let msg = format!(
+                            "cannot resume from checkpoint {}: {e}; its checkpoints were moved to {} and training starts a fresh adapter",
+                            info.id,
+                            aside.display()
+                        );
                         tracing::error!("{msg}");
                         engine.deps.shared.set_error(Some(msg));
                     }

@@ -119,7 +119,9 @@ impl Training {
                 format!("verify ({} groups pending)", pending.len())
             }
             Phase::Rollout { tasks, next, .. } => format!("rollout {}/{}", next + 1, tasks.len()),
-            Phase::Update { job, .. } => format!("update ({} micro-batches left)", job.remaining(self.trainer.rl.micro_batch, self.trainer.rl.updates_per_batch)),
+            Phase::Update { job, .. } => {
+                format!("update ({} micro-batches left)", job.remaining(self.trainer.rl.micro_batch, self.trainer.rl.updates_per_batch))
+            }
         }
     }
 
@@ -272,11 +274,8 @@ impl Training {
             if d.is_done() {
                 for ((i, prompt_ids), out) in batch.into_iter().zip(m.finish_many(d)) {
                     let group = Group { task_id: tasks[i].1.id.clone(), prompt_ids, completions: out.completions };
-                    let items: Vec<(String, bool)> = group
-                        .completions
-                        .iter()
-                        .map(|c| (c.text.clone(), c.finish == crate::model::generate::FinishReason::Length))
-                        .collect();
+                    let items: Vec<(String, bool)> =
+                        group.completions.iter().map(|c| (c.text.clone(), c.finish == crate::model::generate::FinishReason::Length)).collect();
                     let (tx, rx) = oneshot::channel();
                     let v = verifier.clone();
                     let program = tasks[i].1.program.clone();

@@ -18,8 +18,8 @@ use tokio::task::JoinHandle;
 
 use super::diagnostics::{top_codes, Diagnostics, Sample};
 use super::passk::mean_pass_at_k;
-use super::EvalConfig;
 use super::task::EvalTask;
+use super::EvalConfig;
 use crate::model::generate::{FinishReason, GenerateError, GenerateRequest};
 use crate::model::sampling::SamplingParams;
 use crate::model::tokenizer::TokenizerError;
@@ -96,7 +96,14 @@ struct Pending {
 
 /// Evaluate `target` on `tasks` (the first `opts.limit`, if set). See the module doc
 /// for the threading contract.
-pub fn evaluate(model: &LoadedModel, target: &Target, verifier: &Verifier, tasks: &[EvalTask], opts: &EvalConfig, rt: &Handle) -> Result<EvalReport, EvalError> {
+pub fn evaluate(
+    model: &LoadedModel,
+    target: &Target,
+    verifier: &Verifier,
+    tasks: &[EvalTask],
+    opts: &EvalConfig,
+    rt: &Handle,
+) -> Result<EvalReport, EvalError> {
     let started = Instant::now();
     let tasks = if opts.limit > 0 { &tasks[..tasks.len().min(opts.limit)] } else { tasks };
     if tasks.is_empty() {
@@ -188,8 +195,7 @@ fn task_result(task: &EvalTask, prompt_tokens: usize, completions: Vec<(String, 
 
 /// The record of an evaluation from its per-task results.
 pub fn summarise(target: &Target, tasks: Vec<TaskResult>, opts: &EvalConfig, seconds: f64) -> EvalReport {
-    let samples: Vec<Sample> =
-        tasks.iter().map(|t| Sample { tokens: t.tokens, text: &t.text, truncated: t.truncated, verdict: &t.verdict }).collect();
+    let samples: Vec<Sample> = tasks.iter().map(|t| Sample { tokens: t.tokens, text: &t.text, truncated: t.truncated, verdict: &t.verdict }).collect();
     let diagnostics = Diagnostics::from_samples(&samples);
     let n = tasks.len();
     let passed = tasks.iter().filter(|t| t.verdict.outcome.is_pass()).count();

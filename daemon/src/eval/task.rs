@@ -46,12 +46,7 @@ impl EvalTask {
     /// From a raw `mbpp.jsonl` record; the id is the one the task store gives a record
     /// of `mbpp.jsonl` at the task root (`mbpp.jsonl#<task_id>`).
     pub fn from_mbpp(t: &MbppTask) -> EvalTask {
-        EvalTask {
-            id: TaskId::in_file("mbpp.jsonl", &t.task_id.to_string()).0,
-            text: t.text.clone(),
-            asserts_shown: t.test_list.clone(),
-            program: t.program(),
-        }
+        EvalTask { id: TaskId::in_file("mbpp.jsonl", &t.task_id.to_string()).0, text: t.text.clone(), asserts_shown: t.test_list.clone(), program: t.program() }
     }
 }
 

@@ -66,10 +66,8 @@ impl KvCache {
         if !self.pad.is_empty() {
             self.pad = rows.iter().map(|&r| self.pad[r]).collect();
         }
-        let idx = Tensor::<1, burn::tensor::Int>::from_data(
-            burn::tensor::TensorData::new(rows.iter().map(|&r| r as i64).collect::<Vec<_>>(), [rows.len()]),
-            device,
-        );
+        let idx =
+            Tensor::<1, burn::tensor::Int>::from_data(burn::tensor::TensorData::new(rows.iter().map(|&r| r as i64).collect::<Vec<_>>(), [rows.len()]), device);
         for l in &mut self.layers {
             l.k = l.k.take().map(|t| t.select(0, idx.clone()));
             l.v = l.v.take().map(|t| t.select(0, idx.clone()));

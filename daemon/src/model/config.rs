@@ -101,8 +101,7 @@ impl ArchConfig {
     /// From a Hugging Face `config.json`.
     pub fn from_hf_config(path: &Path) -> Result<ArchConfig, ArchError> {
         let text = std::fs::read_to_string(path).map_err(|source| ArchError::Io { path: path.into(), source })?;
-        let hf: HfConfig =
-            serde_json::from_str(&text).map_err(|source| ArchError::Json { path: path.into(), source })?;
+        let hf: HfConfig = serde_json::from_str(&text).map_err(|source| ArchError::Json { path: path.into(), source })?;
         let arch = hf.architectures.first().cloned().or(hf.model_type.clone()).unwrap_or_default();
         let family = match arch.as_str() {
             "LlamaForCausalLM" | "llama" => Family::Llama,
@@ -129,9 +128,7 @@ impl ArchConfig {
                         original_max_position_embeddings: num("original_max_position_embeddings").unwrap_or(8192.0),
                     }),
                     "default" | "" => None,
-                    other => {
-                        return Err(ArchError::Unsupported { path: path.into(), arch: format!("rope_scaling {other}") })
-                    }
+                    other => return Err(ArchError::Unsupported { path: path.into(), arch: format!("rope_scaling {other}") }),
                 }
             }
         };

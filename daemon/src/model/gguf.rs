@@ -346,15 +346,8 @@ impl GgufFile {
 
     /// Tensor `name` as stored: row-major (PyTorch) shape, element type and bytes.
     pub fn tensor_raw(&self, name: &str) -> Result<(Vec<usize>, GgmlType, &[u8]), GgufError> {
-        let info = self
-            .tensors
-            .get(name)
-            .ok_or_else(|| GgufError::MissingTensor { path: self.path.clone(), tensor: name.into() })?;
-        let kind = info.kind.clone().map_err(|kind| GgufError::UnsupportedType {
-            path: self.path.clone(),
-            tensor: name.into(),
-            kind,
-        })?;
+        let info = self.tensors.get(name).ok_or_else(|| GgufError::MissingTensor { path: self.path.clone(), tensor: name.into() })?;
+        let kind = info.kind.clone().map_err(|kind| GgufError::UnsupportedType { path: self.path.clone(), tensor: name.into(), kind })?;
         let (per, bytes) = kind.block();
         Ok((info.shape(), kind, &self.data[info.offset..info.offset + info.numel() / per * bytes]))
     }

@@ -91,11 +91,7 @@ pub(crate) fn proj(m: &Transformer, role: Role) -> &Proj {
 
 /// Every projection role of the model that `spec` targets, in a fixed order.
 pub fn target_roles(m: &Transformer, targets: &[String]) -> Vec<Role> {
-    (0..m.layers.len())
-        .flat_map(|l| layer_roles(l).into_iter())
-        .filter(|(_, name)| targets.iter().any(|t| t == name))
-        .map(|(r, _)| r)
-        .collect()
+    (0..m.layers.len()).flat_map(|l| layer_roles(l).into_iter()).filter(|(_, name)| targets.iter().any(|t| t == name)).map(|(r, _)| r).collect()
 }
 
 fn param(t: Tensor<2>) -> Param<Tensor<2>> {
@@ -216,8 +212,7 @@ pub fn save_peft(m: &Transformer, spec: &LoraSpec, base: &str, dir: &Path) -> Re
         .map(|(k, d, s)| (k.clone(), safetensors::tensor::TensorView::new(safetensors::Dtype::F32, s.clone(), d).expect("consistent view")))
         .collect();
     let path = dir.join("adapter_model.safetensors");
-    safetensors::serialize_to_file(views, None, &path)
-        .map_err(|e| LoraError::Invalid { path: path.clone(), reason: e.to_string() })?;
+    safetensors::serialize_to_file(views, None, &path).map_err(|e| LoraError::Invalid { path: path.clone(), reason: e.to_string() })?;
     let mut targets = spec.targets.clone();
     targets.sort();
     let cfg = PeftConfig {
@@ -244,8 +239,7 @@ pub fn save_peft(m: &Transformer, spec: &LoraSpec, base: &str, dir: &Path) -> Re
 pub fn load_peft(m: Transformer, dir: &Path, device: &Device) -> Result<(Transformer, LoraSpec), LoraError> {
     let cfg_path = dir.join("adapter_config.json");
     let text = std::fs::read_to_string(&cfg_path).map_err(|source| LoraError::Io { path: cfg_path.clone(), source })?;
-    let cfg: PeftConfig =
-        serde_json::from_str(&text).map_err(|e| LoraError::Invalid { path: cfg_path.clone(), reason: e.to_string() })?;
+    let cfg: PeftConfig = serde_json::from_str(&text).map_err(|e| LoraError::Invalid { path: cfg_path.clone(), reason: e.to_string() })?;
     let invalid = |reason: String| LoraError::Invalid { path: cfg_path.clone(), reason };
     if cfg.peft_type != "LORA" {
         return Err(invalid(format!("peft_type {} is not LORA", cfg.peft_type)));
@@ -256,8 +250,7 @@ pub fn load_peft(m: Transformer, dir: &Path, device: &Device) -> Result<(Transfo
     let spec = LoraSpec { rank: cfg.r, alpha: cfg.lora_alpha, dropout: cfg.lora_dropout, targets: cfg.target_modules.clone() };
     let st_path = dir.join("adapter_model.safetensors");
     let bytes = std::fs::read(&st_path).map_err(|source| LoraError::Io { path: st_path.clone(), source })?;
-    let st = safetensors::SafeTensors::deserialize(&bytes)
-        .map_err(|e| LoraError::Invalid { path: st_path.clone(), reason: e.to_string() })?;
+    let st = safetensors::SafeTensors::deserialize(&bytes).map_err(|e| LoraError::Invalid { path: st_path.clone(), reason: e.to_string() })?;
     let mut m = detach_all(m);
     for role in target_roles(&m, &spec.targets) {
         let [d_out, d_in] = proj(&m, role).weight.val().dims();

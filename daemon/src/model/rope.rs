@@ -16,8 +16,7 @@ pub struct Rope {
 /// as the reference implementation computes them.
 pub fn inv_freq(cfg: &ArchConfig) -> Vec<f32> {
     let d = cfg.head_dim;
-    let mut f: Vec<f32> =
-        (0..d / 2).map(|i| 1.0 / (cfg.rope_theta as f32).powf((2 * i) as f32 / d as f32)).collect();
+    let mut f: Vec<f32> = (0..d / 2).map(|i| 1.0 / (cfg.rope_theta as f32).powf((2 * i) as f32 / d as f32)).collect();
     match &cfg.rope_scaling {
         None => {}
         Some(RopeScaling::Factors(div)) => {

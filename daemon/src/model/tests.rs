@@ -274,8 +274,7 @@ fn missing_tensor_and_bad_shape_name_file_and_tensor() {
     // Drop one tensor from the safetensors file.
     let bytes = std::fs::read(src.join("model.safetensors")).unwrap();
     let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
-    let kept: Vec<(String, safetensors::tensor::TensorView)> =
-        st.tensors().into_iter().filter(|(n, _)| n != "model.layers.1.mlp.up_proj.weight").collect();
+    let kept: Vec<(String, safetensors::tensor::TensorView)> = st.tensors().into_iter().filter(|(n, _)| n != "model.layers.1.mlp.up_proj.weight").collect();
     safetensors::serialize_to_file(kept, None, &dir.path().join("model.safetensors")).unwrap();
     let err = weights::load_hf(dir.path(), &Device::flex()).err().expect("must fail").to_string();
     assert!(err.contains("model.layers.1.mlp.up_proj.weight") && err.contains(&dir.path().display().to_string()), "{err}");

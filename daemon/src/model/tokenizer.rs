@@ -80,10 +80,8 @@ impl TextTokenizer {
             "normalizer": null, "pre_tokenizer": {"type": "WhitespaceSplit"}, "post_processor": null,
             "decoder": null, "model": {"type": "WordLevel", "vocab": vocab, "unk_token": "t0"},
         });
-        let inner: Tokenizer = spec.to_string().parse().map_err(|e: tokenizers::Error| TokenizerError::Load {
-            path: PathBuf::from("<synthetic>"),
-            reason: e.to_string(),
-        })?;
+        let inner: Tokenizer =
+            spec.to_string().parse().map_err(|e: tokenizers::Error| TokenizerError::Load { path: PathBuf::from("<synthetic>"), reason: e.to_string() })?;
         Ok(TextTokenizer { inner, bos: None, add_bos: false, eos: vec![], chat_template: None, bos_token: String::new(), eos_token: String::new() })
     }
 
@@ -92,9 +90,7 @@ impl TextTokenizer {
     pub fn from_hf_dir(dir: &Path) -> Result<TextTokenizer, TokenizerError> {
         let path = dir.join("tokenizer.json");
         let inner = Tokenizer::from_file(&path).map_err(|e| TokenizerError::Load { path: path.clone(), reason: e.to_string() })?;
-        let read = |name: &str| -> Json {
-            std::fs::read_to_string(dir.join(name)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Json::Null)
-        };
+        let read = |name: &str| -> Json { std::fs::read_to_string(dir.join(name)).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Json::Null) };
         let tc = read("tokenizer_config.json");
         let gc = read("generation_config.json");
         let token_str = |v: &Json| -> Option<String> {
@@ -121,15 +117,7 @@ impl TextTokenizer {
             Json::String(s) => Some(s.clone()),
             _ => std::fs::read_to_string(dir.join("chat_template.jinja")).ok(),
         };
-        Ok(TextTokenizer {
-            inner,
-            bos,
-            add_bos: tc["add_bos_token"].as_bool().unwrap_or(false),
-            eos,
-            chat_template,
-            bos_token,
-            eos_token,
-        })
+        Ok(TextTokenizer { inner, bos, add_bos: tc["add_bos_token"].as_bool().unwrap_or(false), eos, chat_template, bos_token, eos_token })
     }
 
     /// Rebuild the tokenizer stored in GGUF metadata.
@@ -143,12 +131,13 @@ impl TextTokenizer {
         let pre = meta_str("tokenizer.ggml.pre").unwrap_or_else(|| "default".into());
         let (pre_tokenizer, ignore_merges) = match pre.as_str() {
             // SmolLM / StarCoder-style: every digit alone, then GPT-2 byte-level.
-            "smollm" | "starcoder" => (json!({"type": "Sequence", "pretokenizers": [
-                {"type": "Digits", "individual_digits": true}, byte_level(true)]}), false),
+            "smollm" | "starcoder" => (
+                json!({"type": "Sequence", "pretokenizers": [
+                {"type": "Digits", "individual_digits": true}, byte_level(true)]}),
+                false,
+            ),
             "gpt2" | "default" => (byte_level(true), false),
-            "llama-bpe" | "llama3" => {
-                (json!({"type": "Sequence", "pretokenizers": [split(LLAMA3_PATTERN), byte_level(false)]}), true)
-            }
+            "llama-bpe" | "llama3" => (json!({"type": "Sequence", "pretokenizers": [split(LLAMA3_PATTERN), byte_level(false)]}), true),
             "qwen2" => (json!({"type": "Sequence", "pretokenizers": [split(QWEN2_PATTERN), byte_level(false)]}), false),
             _ => return Err(TokenizerError::UnsupportedPre { path, pre }),
         };
@@ -159,8 +148,7 @@ impl TextTokenizer {
         if tokens.is_empty() {
             return Err(TokenizerError::Load { path, reason: "tokenizer.ggml.tokens is empty".into() });
         }
-        let vocab: serde_json::Map<String, Json> =
-            tokens.iter().enumerate().map(|(i, t)| (t.to_string(), json!(i))).collect();
+        let vocab: serde_json::Map<String, Json> = tokens.iter().enumerate().map(|(i, t)| (t.to_string(), json!(i))).collect();
         // ggml token types: 3 = control (special), 4 = user-defined (added, not special).
         let added: Vec<Json> = tokens
             .iter()
@@ -186,10 +174,7 @@ impl TextTokenizer {
                       "end_of_word_suffix": null, "fuse_unk": false, "byte_fallback": false,
                       "ignore_merges": ignore_merges, "vocab": vocab, "merges": merges},
         });
-        let inner: Tokenizer = spec
-            .to_string()
-            .parse()
-            .map_err(|e: tokenizers::Error| TokenizerError::Load { path: path.clone(), reason: e.to_string() })?;
+        let inner: Tokenizer = spec.to_string().parse().map_err(|e: tokenizers::Error| TokenizerError::Load { path: path.clone(), reason: e.to_string() })?;
         let id = |k: &str| g.meta(k).and_then(Value::as_u64).map(|x| x as u32);
         let bos = id("tokenizer.ggml.bos_token_id");
         let mut eos: Vec<u32> = id("tokenizer.ggml.eos_token_id").into_iter().collect();

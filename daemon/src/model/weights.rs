@@ -141,11 +141,8 @@ impl HfSource {
         let mut files = HashMap::new();
         if index.is_file() {
             let text = std::fs::read_to_string(&index).map_err(|source| WeightsError::Io { path: index.clone(), source })?;
-            let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| WeightsError::Index {
-                path: index.clone(),
-                what: "index",
-                reason: e.to_string(),
-            })?;
+            let v: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| WeightsError::Index { path: index.clone(), what: "index", reason: e.to_string() })?;
             let map = v.get("weight_map").and_then(|m| m.as_object()).ok_or_else(|| WeightsError::Index {
                 path: index.clone(),
                 what: "index",
@@ -158,8 +155,7 @@ impl HfSource {
         } else {
             let single = dir.join("model.safetensors");
             let bytes = std::fs::read(&single).map_err(|source| WeightsError::Io { path: single.clone(), source })?;
-            let st = safetensors::SafeTensors::deserialize(&bytes)
-                .map_err(|e| WeightsError::Safetensors { path: single.clone(), reason: e.to_string() })?;
+            let st = safetensors::SafeTensors::deserialize(&bytes).map_err(|e| WeightsError::Safetensors { path: single.clone(), reason: e.to_string() })?;
             for name in st.names() {
                 files.insert(name.to_string(), single.clone());
             }
@@ -177,28 +173,21 @@ pub fn view_to_f32(path: &Path, name: &str, view: &safetensors::tensor::TensorVi
         Dtype::F32 => d.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
         Dtype::F16 => d.chunks_exact(2).map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
         Dtype::BF16 => d.chunks_exact(2).map(|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f32()).collect(),
-        other => {
-            return Err(WeightsError::Dtype { path: path.into(), tensor: name.into(), dtype: format!("{other:?}") })
-        }
+        other => return Err(WeightsError::Dtype { path: path.into(), tensor: name.into(), dtype: format!("{other:?}") }),
     })
 }
 
 impl Source for HfSource {
     fn get(&self, role: Role, _want: &[usize]) -> Result<(Vec<usize>, Vec<f32>), WeightsError> {
         let name = hf_name(role);
-        let file = self
-            .files
-            .get(&name)
-            .ok_or_else(|| WeightsError::Missing { path: self.dir.clone(), tensor: name.clone() })?
-            .clone();
+        let file = self.files.get(&name).ok_or_else(|| WeightsError::Missing { path: self.dir.clone(), tensor: name.clone() })?.clone();
         let mut cache = self.cache.borrow_mut();
         if cache.as_ref().map(|(p, _)| p != &file).unwrap_or(true) {
             let bytes = std::fs::read(&file).map_err(|source| WeightsError::Io { path: file.clone(), source })?;
             *cache = Some((file.clone(), bytes));
         }
         let (_, bytes) = cache.as_ref().expect("just loaded");
-        let st = safetensors::SafeTensors::deserialize(bytes)
-            .map_err(|e| WeightsError::Safetensors { path: file.clone(), reason: e.to_string() })?;
+        let st = safetensors::SafeTensors::deserialize(bytes).map_err(|e| WeightsError::Safetensors { path: file.clone(), reason: e.to_string() })?;
         let view = st.tensor(&name).map_err(|_| WeightsError::Missing { path: file.clone(), tensor: name.clone() })?;
         Ok((view.shape().to_vec(), view_to_f32(&file, &name, &view)?))
     }
@@ -288,9 +277,8 @@ impl Builder<'_> {
         let mut layers = Vec::with_capacity(cfg.num_layers);
         for l in 0..cfg.num_layers {
             let qk_norm = cfg.family == Family::Qwen3;
-            let norm = |role| -> Result<Option<RmsNorm>, WeightsError> {
-                Ok(if qk_norm { Some(RmsNorm::new(self.vector(role, cfg.head_dim)?, eps)) } else { None })
-            };
+            let norm =
+                |role| -> Result<Option<RmsNorm>, WeightsError> { Ok(if qk_norm { Some(RmsNorm::new(self.vector(role, cfg.head_dim)?, eps)) } else { None }) };
             layers.push(Block {
                 attn_norm: RmsNorm::new(self.vector(Role::AttnNorm(l), h)?, eps),
                 attn: Attention {
@@ -305,24 +293,11 @@ impl Builder<'_> {
                     head_dim: cfg.head_dim,
                 },
                 mlp_norm: RmsNorm::new(self.vector(Role::MlpNorm(l), h)?, eps),
-                mlp: Mlp {
-                    gate: self.proj(Role::Gate(l), i, h)?,
-                    up: self.proj(Role::Up(l), i, h)?,
-                    down: self.proj(Role::Down(l), h, i)?,
-                },
+                mlp: Mlp { gate: self.proj(Role::Gate(l), i, h)?, up: self.proj(Role::Up(l), i, h)?, down: self.proj(Role::Down(l), h, i)? },
             });
         }
-        let lm_head = if cfg.tie_word_embeddings {
-            None
-        } else {
-            Some(Param::from_tensor(self.linear(Role::LmHead, v, h)?).set_require_grad(false))
-        };
-        Ok(Transformer {
-            embed: Param::from_tensor(embed).set_require_grad(false),
-            layers,
-            norm: RmsNorm::new(self.vector(Role::FinalNorm, h)?, eps),
-            lm_head,
-        })
+        let lm_head = if cfg.tie_word_embeddings { None } else { Some(Param::from_tensor(self.linear(Role::LmHead, v, h)?).set_require_grad(false)) };
+        Ok(Transformer { embed: Param::from_tensor(embed).set_require_grad(false), layers, norm: RmsNorm::new(self.vector(Role::FinalNorm, h)?, eps), lm_head })
     }
 }
 

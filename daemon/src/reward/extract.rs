@@ -21,8 +21,8 @@
 const END_MARKERS: [&str; 6] = ["<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end|>", "</s>", "<|im_start|>"];
 const PYTHON_TAGS: [&str; 4] = ["", "python", "py", "python3"];
 const KEYWORDS: [&str; 27] = [
-    "def", "class", "import", "from", "return", "if", "elif", "else", "for", "while", "try", "except", "finally", "with",
-    "assert", "async", "await", "raise", "pass", "lambda", "global", "nonlocal", "del", "yield", "print", "match", "case",
+    "def", "class", "import", "from", "return", "if", "elif", "else", "for", "while", "try", "except", "finally", "with", "assert", "async", "await", "raise",
+    "pass", "lambda", "global", "nonlocal", "del", "yield", "print", "match", "case",
 ];
 
 /// The code in `completion`, or None when there is nothing to run.

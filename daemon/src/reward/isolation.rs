@@ -332,10 +332,19 @@ mod tests {
         assert_eq!(
             args,
             vec![
-                "--tmpfs".into(), s(&secret),
-                "--perms".into(), "0755".into(), "--dir".into(), s(&secret.join("py")),
-                "--perms".into(), "0755".into(), "--dir".into(), s(&secret.join("py/versions")),
-                "--ro-bind".into(), s(&prefix), s(&prefix),
+                "--tmpfs".into(),
+                s(&secret),
+                "--perms".into(),
+                "0755".into(),
+                "--dir".into(),
+                s(&secret.join("py")),
+                "--perms".into(),
+                "0755".into(),
+                "--dir".into(),
+                s(&secret.join("py/versions")),
+                "--ro-bind".into(),
+                s(&prefix),
+                s(&prefix),
             ]
         );
         // Nothing to do when every ancestor is traversable.

@@ -41,8 +41,8 @@ use isolation::Launcher;
 use protocol::{Assembled, Job};
 use ruff::Ruff;
 use sandbox::{Capture, Limits, RawRun};
-use scratch::{next_seq, random_hex, Scratch};
 pub(crate) use scratch::unique_suffix;
+use scratch::{next_seq, random_hex, Scratch};
 
 /// The in-sandbox runner, passed with `python -c`.
 const HARNESS: &str = include_str!("harness.py");

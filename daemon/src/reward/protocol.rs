@@ -56,9 +56,19 @@ struct Line {
 #[derive(Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 enum Event {
-    Plan { tests: Vec<PlanEntry> },
-    Phase { phase: String, outcome: Outcome },
-    Test { index: usize, outcome: Outcome, #[serde(default)] detail: String },
+    Plan {
+        tests: Vec<PlanEntry>,
+    },
+    Phase {
+        phase: String,
+        outcome: Outcome,
+    },
+    Test {
+        index: usize,
+        outcome: Outcome,
+        #[serde(default)]
+        detail: String,
+    },
     Done,
 }
 

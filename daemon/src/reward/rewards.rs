@@ -69,10 +69,7 @@ pub fn tests_reward(partial_credit: bool, outcome: &Outcome, passed: usize, tota
 
 /// Severity-weighted diagnostic count.
 pub fn ruff_weighted(p: &SeverityProfile) -> f64 {
-    WEIGHT_ERROR * p.error as f64
-        + WEIGHT_WARNING * p.warning as f64
-        + WEIGHT_INFO * p.info as f64
-        + WEIGHT_CONVENTION * p.convention as f64
+    WEIGHT_ERROR * p.error as f64 + WEIGHT_WARNING * p.warning as f64 + WEIGHT_INFO * p.info as f64 + WEIGHT_CONVENTION * p.convention as f64
 }
 
 /// Ruff component: 1 - min(1, W / RUFF_CAP); 0 without code, so that an empty answer

@@ -119,8 +119,8 @@ impl Ruff {
     /// python has a real ruff binary among its console scripts, that one is used.
     pub(crate) async fn locate(configured: &Path, scripts: &Path, select: &[String], python_version: &str) -> Result<Self, VerifierError> {
         let missing = |source| VerifierError::RuffMissing { path: configured.into(), source };
-        let mut path = super::isolation::find_program(configured)
-            .ok_or_else(|| missing(std::io::Error::new(std::io::ErrorKind::NotFound, "not found on PATH")))?;
+        let mut path =
+            super::isolation::find_program(configured).ok_or_else(|| missing(std::io::Error::new(std::io::ErrorKind::NotFound, "not found on PATH")))?;
         let sibling = scripts.join("ruff");
         if configured.components().count() == 1 && is_script(&path) && sibling.is_file() && !is_script(&sibling) {
             path = sibling;
@@ -184,10 +184,7 @@ fn parse_output(json: &[u8], n: usize) -> Result<Vec<RuffReport>, VerifierError>
         let code = if code.is_empty() { "invalid-syntax".to_string() } else { code };
         diags[i].push(Diagnostic { code, message: d.message, row: d.location.row, col: d.location.column, severity });
     }
-    Ok(diags
-        .into_iter()
-        .map(|diagnostics| RuffReport { profile: SeverityProfile::from_diagnostics(&diagnostics), diagnostics })
-        .collect())
+    Ok(diags.into_iter().map(|diagnostics| RuffReport { profile: SeverityProfile::from_diagnostics(&diagnostics), diagnostics }).collect())
 }
 
 fn is_script(path: &Path) -> bool {

@@ -48,8 +48,7 @@ struct MbppTask {
 
 fn load_mbpp() -> Vec<MbppTask> {
     // The copy bundled into the binary (examples/data/mbpp/mbpp.jsonl).
-    crate::tasks::bundled::MBPP_JSONL
-        .lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
+    crate::tasks::bundled::MBPP_JSONL.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -253,11 +252,7 @@ async fn background_children_die_with_the_run() {
 
 fn processes_with(marker: &str) -> usize {
     let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
-    entries
-        .flatten()
-        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
-        .filter(|c| String::from_utf8_lossy(c).contains(marker))
-        .count()
+    entries.flatten().filter_map(|e| std::fs::read(e.path().join("cmdline")).ok()).filter(|c| String::from_utf8_lossy(c).contains(marker)).count()
 }
 
 #[tokio::test]

@@ -142,13 +142,10 @@ impl RlvrApiServer for RpcImpl {
             return Err(invalid_params(format!("export directory must be an absolute path, got `{dir}`")));
         }
         let id2 = id.clone();
-        tokio::task::spawn_blocking(move || store.export(&id2, &dest))
-            .await
-            .map_err(|e| invalid(e.to_string()))?
-            .map_err(|e| match e {
-                crate::checkpoint::CheckpointError::ExportTarget { .. } => invalid_params(e.to_string()),
-                e => not_found(format!("checkpoint {id}: {e}")),
-            })?;
+        tokio::task::spawn_blocking(move || store.export(&id2, &dest)).await.map_err(|e| invalid(e.to_string()))?.map_err(|e| match e {
+            crate::checkpoint::CheckpointError::ExportTarget { .. } => invalid_params(e.to_string()),
+            e => not_found(format!("checkpoint {id}: {e}")),
+        })?;
         Ok(dir)
     }
 

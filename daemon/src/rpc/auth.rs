@@ -56,12 +56,7 @@ pub fn load_or_create_token(path: &Path) -> Result<String, TokenError> {
                 std::fs::create_dir_all(parent).map_err(io)?;
             }
             let token = random_token().map_err(io)?;
-            let mut f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path)
-                .map_err(io)?;
+            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(io)?;
             writeln!(f, "{token}").map_err(io)?;
             f.sync_all().map_err(io)?;
             Ok(token)
@@ -120,11 +115,7 @@ impl RequestGuard {
             }
         }
         if let Some(expected) = &self.token {
-            let presented = headers
-                .get(http::header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim);
+            let presented = headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
             if !presented.is_some_and(|p| constant_time_eq(p.as_bytes(), expected.as_bytes())) {
                 let why = if presented.is_some() { "wrong bearer token" } else { "missing bearer token" };
                 return Err((http::StatusCode::UNAUTHORIZED, why.to_string()));
@@ -203,7 +194,10 @@ where
 
 fn refused(status: http::StatusCode, why: &str) -> HttpResponse {
     let (code, message) = if status == http::StatusCode::UNAUTHORIZED {
-        (rlvr_client::errors::UNAUTHORIZED, format!("unauthorized: {why} (send Authorization: Bearer <token>; the token is in <state_dir>/rpc.token or rpc.auth_token_file)"))
+        (
+            rlvr_client::errors::UNAUTHORIZED,
+            format!("unauthorized: {why} (send Authorization: Bearer <token>; the token is in <state_dir>/rpc.token or rpc.auth_token_file)"),
+        )
     } else {
         (rlvr_client::errors::FORBIDDEN, format!("forbidden: {why}"))
     };

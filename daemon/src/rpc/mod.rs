@@ -67,9 +67,7 @@ pub async fn start(config: &Config, shared: Arc<Shared>, services: Services) -> 
         .build(cfg.listen.as_str())
         .await
         .map_err(|source| RpcStartError::Bind { addr: cfg.listen.clone(), source })?;
-    let addr = server
-        .local_addr()
-        .map_err(|source| RpcStartError::Bind { addr: cfg.listen.clone(), source })?;
+    let addr = server.local_addr().map_err(|source| RpcStartError::Bind { addr: cfg.listen.clone(), source })?;
     let handle = server.start(api::RpcImpl::new(shared, config, services).into_rpc());
     Ok(RpcServer { handle, addr })
 }

@@ -33,11 +33,7 @@ pub fn list(store: &TaskStore, offset: Option<usize>, limit: Option<usize>, spli
     };
     let q = ListQuery { offset: offset.unwrap_or(0), limit: limit.unwrap_or(100).min(PAGE_LIMIT), split };
     let page = store.list(&q);
-    let items = page
-        .items
-        .iter()
-        .filter_map(|s| store.get(s.id.as_str()).map(|t| summary(&t, s.stats)))
-        .collect();
+    let items = page.items.iter().filter_map(|s| store.get(s.id.as_str()).map(|t| summary(&t, s.stats))).collect();
     Ok(TaskPage { total: page.total, offset: page.offset, items })
 }
 

@@ -28,8 +28,7 @@ pub struct StateLock {
 impl StateLock {
     /// Create `dir` if needed and take its lock.
     pub fn acquire(dir: &Path) -> Result<StateLock, LockError> {
-        std::fs::create_dir_all(dir)
-            .map_err(|source| LockError::CreateDir { path: dir.display().to_string(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| LockError::CreateDir { path: dir.display().to_string(), source })?;
         let path = dir.join("rlvrd.lock");
         let mut file = OpenOptions::new()
             .read(true)
@@ -44,10 +43,7 @@ impl StateLock {
             let mut pid = String::new();
             let _ = file.read_to_string(&mut pid);
             let pid = pid.trim();
-            return Err(LockError::Busy {
-                dir: dir.display().to_string(),
-                pid: if pid.is_empty() { "unknown".into() } else { pid.to_string() },
-            });
+            return Err(LockError::Busy { dir: dir.display().to_string(), pid: if pid.is_empty() { "unknown".into() } else { pid.to_string() } });
         }
         file.set_len(0).and_then(|_| file.seek(SeekFrom::Start(0))).ok();
         let _ = writeln!(file, "{}", std::process::id());

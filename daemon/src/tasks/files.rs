@@ -108,11 +108,7 @@ impl Tree {
         }
         // O_NONBLOCK: if the file was swapped for a FIFO since the check, open must not
         // wait for a writer.
-        let file = fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(&real)
-            .map_err(|e| err(io_reason(&e)))?;
+        let file = fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(&real).map_err(|e| err(io_reason(&e)))?;
         let bytes = read_bounded(file, self.max_file_bytes).map_err(|e| err(io_reason(&e)))?;
         if bytes.len() as u64 > self.max_file_bytes {
             let size = bytes.len() as u64;
@@ -253,11 +249,7 @@ impl Tree {
             Ok(entries) => entries,
             Err(e) => {
                 let key = if rel.is_empty() { "." } else { rel };
-                let reason = if rel.is_empty() && e.kind() == io::ErrorKind::NotFound {
-                    ErrorReason::MissingRoot
-                } else {
-                    io_reason(&e)
-                };
+                let reason = if rel.is_empty() && e.kind() == io::ErrorKind::NotFound { ErrorReason::MissingRoot } else { io_reason(&e) };
                 return out.push(Found::Problem(TaskError::new(key, None, reason)));
             }
         };

@@ -86,10 +86,7 @@ impl<'a> Lexer<'a> {
         };
         match open {
             Some((o, _)) if o == expected => Ok(()),
-            Some((o, line)) => Err(LexError {
-                line: self.line,
-                message: format!("`{}` closes the `{}` opened on line {line}", c as char, o as char),
-            }),
+            Some((o, line)) => Err(LexError { line: self.line, message: format!("`{}` closes the `{}` opened on line {line}", c as char, o as char) }),
             None => Err(LexError { line: self.line, message: format!("unmatched `{}`", c as char) }),
         }
     }

@@ -75,8 +75,7 @@ impl TaskStore {
     /// A store over `opts.root`, empty until [`TaskStore::reload_all`].
     pub fn new(opts: StoreOptions) -> Self {
         // A root that does not exist yet stays as given; the walk reports it.
-        let root = std::fs::canonicalize(&opts.root)
-            .unwrap_or_else(|_| std::path::absolute(&opts.root).unwrap_or(opts.root.clone()));
+        let root = std::fs::canonicalize(&opts.root).unwrap_or_else(|_| std::path::absolute(&opts.root).unwrap_or(opts.root.clone()));
         let inner = Inner {
             tree: Tree { root, max_file_bytes: opts.max_file_bytes },
             parse: ParseOptions { eval_fraction: opts.eval_fraction },
@@ -207,8 +206,7 @@ impl TaskStore {
     /// once however many of its files changed (what the watcher's debouncing hands
     /// over).
     pub fn reload_paths<P: AsRef<Path>>(&self, paths: impl IntoIterator<Item = P>) {
-        let scopes: BTreeSet<String> =
-            paths.into_iter().filter_map(|p| self.rel(p.as_ref())).map(|rel| self.scope_of(&rel)).collect();
+        let scopes: BTreeSet<String> = paths.into_iter().filter_map(|p| self.rel(p.as_ref())).map(|rel| self.scope_of(&rel)).collect();
         if scopes.contains("") {
             self.reload_all();
             return;
@@ -257,12 +255,7 @@ impl TaskStore {
             ancestors.iter().map(|d| state.units.get(*d).is_some_and(|u| u.folder)).collect()
         };
         // `ancestors` runs inner to outer; the outermost task folder owns the change.
-        let outermost = ancestors
-            .iter()
-            .zip(known)
-            .rev()
-            .find(|(d, known)| *known || self.inner.tree.abs(d).join(TASK_TOML).exists())
-            .map(|(d, _)| *d);
+        let outermost = ancestors.iter().zip(known).rev().find(|(d, known)| *known || self.inner.tree.abs(d).join(TASK_TOML).exists()).map(|(d, _)| *d);
         let scope = match outermost {
             Some(folder) => folder,
             // A manifest that just vanished from a folder not yet loaded as one.
@@ -282,11 +275,7 @@ impl TaskStore {
             .map(|found| {
                 self.inner.loads.fetch_add(1, Ordering::Relaxed);
                 let Loaded { tasks, errors } = formats::load(tree, &found, self.inner.parse);
-                let unit = Unit {
-                    folder: matches!(found, Found::Folder(_)),
-                    tasks: tasks.into_iter().map(Arc::new).collect(),
-                    errors,
-                };
+                let unit = Unit { folder: matches!(found, Found::Folder(_)), tasks: tasks.into_iter().map(Arc::new).collect(), errors };
                 (found.key().to_owned(), unit)
             })
             .collect();
@@ -300,8 +289,7 @@ impl TaskStore {
             let mut state = self.write();
             let old = take_scope(&mut state, scope);
             let known: HashSet<&TaskError> = old.values().flat_map(|u| u.errors.iter()).collect();
-            let new_errors: Vec<TaskError> =
-                insert_units(&mut state, &mut fresh).into_iter().filter(|e| !known.contains(e)).collect();
+            let new_errors: Vec<TaskError> = insert_units(&mut state, &mut fresh).into_iter().filter(|e| !known.contains(e)).collect();
             let changed = old.len() != fresh.len() || fresh.iter().any(|(k, u)| old.get(k) != Some(u));
             (changed, new_errors)
         };
@@ -358,10 +346,7 @@ fn insert_units(state: &mut State, fresh: &mut [(String, Unit)]) -> Vec<TaskErro
         let mut kept = Vec::with_capacity(unit.tasks.len());
         for task in unit.tasks.drain(..) {
             if state.tasks.contains_key(&task.id) {
-                let reason = ErrorReason::InvalidField {
-                    record: task.id.to_string(),
-                    message: "another file already defines a task with this id".into(),
-                };
+                let reason = ErrorReason::InvalidField { record: task.id.to_string(), message: "another file already defines a task with this id".into() };
                 unit.errors.push(TaskError::new(key.as_str(), task.source.line, reason));
             } else {
                 state.tasks.insert(task.id.clone(), task.clone());

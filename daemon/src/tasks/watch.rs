@@ -77,11 +77,7 @@ pub async fn watch(store: TaskStore, opts: WatchOptions, shutdown: CancellationT
 }
 
 /// Turn notify's callback into channel messages, dropping what can never matter.
-fn event_handler(
-    root: PathBuf,
-    tx: mpsc::Sender<Msg>,
-    overflow: Arc<AtomicBool>,
-) -> impl FnMut(notify::Result<Event>) + Send + 'static {
+fn event_handler(root: PathBuf, tx: mpsc::Sender<Msg>, overflow: Arc<AtomicBool>) -> impl FnMut(notify::Result<Event>) + Send + 'static {
     move |res| {
         let msg = match res {
             Ok(event) if event.need_rescan() => Msg::Rescan,
@@ -128,12 +124,7 @@ impl Pending {
 
 /// Wait for the first event, then gather more until `opts.quiet` passes without one
 /// (or `opts.max_delay` since the first). `None` on shutdown.
-async fn next_burst(
-    rx: &mut mpsc::Receiver<Msg>,
-    overflow: &AtomicBool,
-    opts: WatchOptions,
-    shutdown: &CancellationToken,
-) -> Option<Pending> {
+async fn next_burst(rx: &mut mpsc::Receiver<Msg>, overflow: &AtomicBool, opts: WatchOptions, shutdown: &CancellationToken) -> Option<Pending> {
     let mut pending = Pending { all: false, paths: HashSet::new() };
     tokio::select! {
         _ = shutdown.cancelled() => return None,

@@ -64,16 +64,20 @@ impl ScoreBatch {
 
 /// log pi(token) at every window position, [rows, window] (garbage where mask = 0).
 /// Differentiable with respect to the adapter when `model` is in training mode.
-pub fn token_logprobs(model: &Transformer, rope: &Rope, batch: &ScoreBatch, temperature: f32, adapter: impl Into<AdapterUse>, device: &Device) -> (Tensor<2>, Layout) {
+pub fn token_logprobs(
+    model: &Transformer,
+    rope: &Rope,
+    batch: &ScoreBatch,
+    temperature: f32,
+    adapter: impl Into<AdapterUse>,
+    device: &Device,
+) -> (Tensor<2>, Layout) {
     let (ids, total, layout) = batch.layout();
     let rows = batch.rows();
     let ids_t = Tensor::<2, Int>::from_data(TensorData::new(ids.clone(), [rows, total]), device);
     let h = model.hidden(ids_t, rope, None, adapter, Logits::From(layout.start));
     let h = h.narrow(1, 0, layout.window); // drop the last position (predicts nothing)
-    let targets: Vec<i64> = (0..rows)
-        .flat_map(|i| (0..layout.window).map(move |w| (i, w)))
-        .map(|(i, w)| ids[i * total + layout.start + w + 1])
-        .collect();
+    let targets: Vec<i64> = (0..rows).flat_map(|i| (0..layout.window).map(move |w| (i, w))).map(|(i, w)| ids[i * total + layout.start + w + 1]).collect();
     (picked_logprobs(h, &targets, model.head(), temperature, device), layout)
 }
 

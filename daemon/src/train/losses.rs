@@ -103,11 +103,7 @@ pub fn policy_loss(x: LossInputs, p: &LossParams) -> (Tensor<1>, LossStats) {
             (total, scalar(out.sum()), scalar(mask.clone().sum()))
         }
     };
-    let stats = LossStats {
-        clipped,
-        counted,
-        kl_sum: kl.map(|k| scalar(k.detach().sum())).unwrap_or(0.0),
-        neg_logp_sum: -scalar((x.new.detach() * mask).sum()),
-    };
+    let stats =
+        LossStats { clipped, counted, kl_sum: kl.map(|k| scalar(k.detach().sum())).unwrap_or(0.0), neg_logp_sum: -scalar((x.new.detach() * mask).sum()) };
     (objective.neg(), stats)
 }

@@ -87,7 +87,8 @@ fn lora_dropout_applies_only_to_the_training_forward() {
     };
     let on = logits(&m, &rope, &ids, true);
     assert_eq!(max_diff(&on, &run(1, AdapterUse::Train { dropout: 0.0 })), 0.0, "dropout 0 = adapter on");
-    let (a, again, other) = (run(7, AdapterUse::Train { dropout: 0.5 }), run(7, AdapterUse::Train { dropout: 0.5 }), run(8, AdapterUse::Train { dropout: 0.5 }));
+    let (a, again, other) =
+        (run(7, AdapterUse::Train { dropout: 0.5 }), run(7, AdapterUse::Train { dropout: 0.5 }), run(8, AdapterUse::Train { dropout: 0.5 }));
     assert_eq!(max_diff(&a, &again), 0.0, "same seed, same masks");
     assert!(max_diff(&a, &other) > 1e-4, "another seed draws other masks");
     assert!(max_diff(&a, &on) > 1e-4, "dropout changes the training forward");
@@ -208,7 +209,11 @@ fn gradients_match_finite_differences_and_base_gets_none() {
                             v[idx] += delta;
                             Tensor::from_data(TensorData::new(v, dims), &Device::flex())
                         };
-                        if which_b { (role, a, bump(b)) } else { (role, bump(a), b) }
+                        if which_b {
+                            (role, a, bump(b))
+                        } else {
+                            (role, bump(a), b)
+                        }
                     })
                     .collect();
                 let pm = lora::set_adapters(m.clone(), values);
@@ -291,7 +296,12 @@ fn rollout_logprobs_equal_teacher_forced_scoring() {
     for (i, c) in groups[0].completions.iter().enumerate() {
         let gap: f32 = c.logprobs.iter().enumerate().map(|(j, lp)| scored[i * w + j] - lp).sum::<f32>() / c.logprobs.len().max(1) as f32;
         worst = worst.max(gap.abs());
-        assert!(c.logprobs.iter().enumerate().all(|(j, lp)| (scored[i * w + j] - lp).abs() < 1e-4), "completion {i}: {:?} vs {:?}", &c.logprobs, &scored[i * w..i * w + c.logprobs.len()]);
+        assert!(
+            c.logprobs.iter().enumerate().all(|(j, lp)| (scored[i * w + j] - lp).abs() < 1e-4),
+            "completion {i}: {:?} vs {:?}",
+            &c.logprobs,
+            &scored[i * w..i * w + c.logprobs.len()]
+        );
     }
     assert!(worst < 3e-5, "mean per-token log ratio on policy {worst:e} would move GSPO's ratio");
 }
@@ -372,7 +382,16 @@ fn lossy_cpu_weights_are_rescored_in_the_update() {
     let mut m = m;
     m.model = randomize_b(m.model.clone(), 4);
     let spec = LoraSpec { rank: 8, alpha: 16.0, dropout: 0.0, targets: all_targets() };
-    let rl = RlConfig { group_size: 4, max_new_tokens: 8, temperature: 1.0, seed: 2, loss: LossKind::Gspo, clip_eps: 3e-4, clip_eps_high: Some(4e-4), ..RlConfig::default() };
+    let rl = RlConfig {
+        group_size: 4,
+        max_new_tokens: 8,
+        temperature: 1.0,
+        seed: 2,
+        loss: LossKind::Gspo,
+        clip_eps: 3e-4,
+        clip_eps_high: Some(4e-4),
+        ..RlConfig::default()
+    };
     let mut trainer = Trainer::new(rl, spec, lora::adapters(&m.model).len() * 2);
     let groups = trainer.rollout(&m, &[("p".to_string(), vec![3u32, 50, 61, 7])]).unwrap();
     // Without rescoring the sequence-level log ratio would leave GSPO's clip range.

@@ -252,13 +252,7 @@ impl Trainer {
                 let (r, _) = group_token_logprobs(&m.model, &m.rope, &part[0].prompt, &comps, temp, false, &m.device);
                 Tensor::<2>::from_data(r.into_data(), &device)
             });
-            let inputs = LossInputs {
-                new,
-                old: t2(old, w),
-                reference,
-                mask: t2(mask, w),
-                adv: t2(part.iter().map(|s| s.adv as f32).collect(), 1),
-            };
+            let inputs = LossInputs { new, old: t2(old, w), reference, mask: t2(mask, w), adv: t2(part.iter().map(|s| s.adv as f32).collect(), 1) };
             let (loss, s) = policy_loss(inputs, &job.params);
             job.stats.clipped += s.clipped;
             job.stats.counted += s.counted;
@@ -295,10 +289,7 @@ impl Trainer {
         let current = lora::adapters(&m.model);
         let params: Vec<Tensor<2>> = current.iter().flat_map(|(_, a, b, _)| [a.clone(), b.clone()]).collect();
         let mut updated = self.opt.step(params, grads, lr).into_iter();
-        let values = current
-            .iter()
-            .map(|(role, _, _, _)| (*role, updated.next().expect("a"), updated.next().expect("b")))
-            .collect();
+        let values = current.iter().map(|(role, _, _, _)| (*role, updated.next().expect("a"), updated.next().expect("b"))).collect();
         m.model = lora::set_adapters(m.model.clone(), values);
     }
 }

@@ -22,12 +22,8 @@ pub async fn run(ctx: &Ctx, cmd: CheckpointsCmd) -> Result<(), String> {
                 println!("no checkpoints yet");
             }
             for c in &list {
-                let flags = [(c.latest, "latest"), (c.best, "best"), (!c.valid, "INVALID")]
-                    .iter()
-                    .filter(|(on, _)| *on)
-                    .map(|(_, n)| *n)
-                    .collect::<Vec<_>>()
-                    .join(",");
+                let flags =
+                    [(c.latest, "latest"), (c.best, "best"), (!c.valid, "INVALID")].iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect::<Vec<_>>().join(",");
                 let metric = c.metric.map(|m| format!("metric {m:.3}")).unwrap_or_default();
                 println!("{:<14} step {:>6}  {:>8.1} KiB  {flags} {metric}", c.id, c.step, c.bytes as f64 / 1024.0);
             }

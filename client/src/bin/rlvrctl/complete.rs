@@ -44,10 +44,7 @@ pub async fn run(ctx: &Ctx, a: CompleteArgs, token: Option<&str>) -> Result<(), 
         return print_json(&r);
     }
     println!("{}", r.text);
-    eprintln!(
-        "[{} tokens, {}, adapter {}, waited {:.2}s, generated in {:.2}s]",
-        r.completion_tokens, r.finish_reason, r.adapter, r.queue_s, r.generate_s
-    );
+    eprintln!("[{} tokens, {}, adapter {}, waited {:.2}s, generated in {:.2}s]", r.completion_tokens, r.finish_reason, r.adapter, r.queue_s, r.generate_s);
     Ok(())
 }
 

@@ -181,9 +181,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         None => None,
     };
     let timeout = Duration::from_secs_f64(cli.timeout.max(0.1));
-    let conn = Connection::open(&cli.url, token.as_deref(), timeout)
-        .await
-        .map_err(|e| e.to_string())?;
+    let conn = Connection::open(&cli.url, token.as_deref(), timeout).await.map_err(|e| e.to_string())?;
     let ctx = Ctx { conn, json: cli.json, url: cli.url };
     match cli.cmd {
         Cmd::Status => status::run(&ctx).await,

@@ -1,8 +1,8 @@
 //! `rlvrctl status`.
 
 use crate::output::{describe, print_json};
-use rlvr_client::units::human_duration;
 use crate::Ctx;
+use rlvr_client::units::human_duration;
 
 pub async fn run(ctx: &Ctx) -> Result<(), String> {
     let st = rlvr_client::call!(ctx.conn, status()).map_err(|e| describe(&ctx.url, e))?;
@@ -14,14 +14,9 @@ pub async fn run(ctx: &Ctx) -> Result<(), String> {
     println!("  uptime    {}", human_duration(st.uptime_s));
     println!("  backend   {} — {}", st.backend.kind, st.backend.device);
     match &st.model {
-        Some(m) => println!(
-            "  model     {} ({}, {:.1}M params, {} layers) from {}",
-            m.architecture,
-            m.hidden_size,
-            m.parameters as f64 / 1e6,
-            m.layers,
-            m.path
-        ),
+        Some(m) => {
+            println!("  model     {} ({}, {:.1}M params, {} layers) from {}", m.architecture, m.hidden_size, m.parameters as f64 / 1e6, m.layers, m.path)
+        }
         None => println!("  model     (not loaded)"),
     }
     println!("  state dir {}", st.state_dir);

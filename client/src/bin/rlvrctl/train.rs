@@ -3,8 +3,8 @@
 use rlvr_client::{TrainSet, TrainStatus};
 
 use crate::output::{describe, print_json};
-use rlvr_client::units::human_duration;
 use crate::Ctx;
+use rlvr_client::units::human_duration;
 
 /// Which control call to make.
 pub enum Control {

@@ -1,5 +1,5 @@
 use super::super::diagnostics::{top_codes, WindowDiagnostics};
-use super::super::evaluator::{summarise, TaskResult, Target};
+use super::super::evaluator::{summarise, Target, TaskResult};
 use super::super::EvalConfig;
 use super::verifier;
 use crate::model::generate::{Completion, FinishReason};

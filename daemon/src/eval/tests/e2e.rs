@@ -7,9 +7,9 @@ use std::time::Instant;
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::super::evaluator::{evaluate, EvalReport, Target};
-use super::super::EvalConfig;
 use super::super::gate::{decide, GateConfig};
 use super::super::task::{mbpp_range, EvalTask};
+use super::super::EvalConfig;
 use crate::commands::verify::load_mbpp;
 use crate::model::lora::{self, LoraSpec};
 use crate::model::sampling::Rng;

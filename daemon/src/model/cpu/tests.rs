@@ -56,7 +56,12 @@ fn tiny_models_match_the_burn_forward_with_and_without_adapter() {
     let device = Device::flex();
     for name in ["tiny-llama", "tiny-qwen3"] {
         let mut m = LoadedModel::load(&fixtures().join(name), 64, &device).unwrap();
-        let spec = LoraSpec { rank: 4, alpha: 8.0, dropout: 0.0, targets: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"].map(String::from).to_vec() };
+        let spec = LoraSpec {
+            rank: 4,
+            alpha: 8.0,
+            dropout: 0.0,
+            targets: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"].map(String::from).to_vec(),
+        };
         m.model = lora::attach(m.model.clone(), &spec, 3, &device);
         perturb_adapters(&mut m);
         let ids: Vec<u32> = (0..20).map(|i| (i * 37 + 5) % m.cfg.vocab_size as u32).collect();

@@ -63,16 +63,8 @@ fn parse_manifest(rel: &str, text: &str) -> Result<Manifest, TaskError> {
 }
 
 /// Check the manifest's fields and assemble the task.
-fn build(
-    m: Manifest,
-    rel: &str,
-    manifest_rel: &str,
-    tests: Vec<TestSpec>,
-    opts: ParseOptions,
-) -> Result<Task, TaskError> {
-    let invalid = |message| {
-        TaskError::new(manifest_rel, None, ErrorReason::InvalidField { record: TASK_TOML.to_owned(), message })
-    };
+fn build(m: Manifest, rel: &str, manifest_rel: &str, tests: Vec<TestSpec>, opts: ParseOptions) -> Result<Task, TaskError> {
+    let invalid = |message| TaskError::new(manifest_rel, None, ErrorReason::InvalidField { record: TASK_TOML.to_owned(), message });
     if m.prompt.trim().is_empty() {
         return Err(invalid("prompt is empty".to_owned()));
     }
@@ -141,8 +133,7 @@ fn check_test_file(rel: &str, source: String) -> Result<String, TaskError> {
     if source.trim().is_empty() {
         return Err(TaskError::new(rel, None, ErrorReason::EmptyTestFile));
     }
-    let summary =
-        check_python("test file", &source).map_err(|(line, reason)| TaskError::new(rel, Some(line), reason))?;
+    let summary = check_python("test file", &source).map_err(|(line, reason)| TaskError::new(rel, Some(line), reason))?;
     if !summary.has_assert && !summary.has_test_def {
         return Err(TaskError::new(rel, None, ErrorReason::NoAsserts));
     }

@@ -128,15 +128,8 @@ fn record_to_task(r: RawRecord, place: &Place, opts: ParseOptions) -> Result<Tas
     let local_id = match &r.task_id {
         Some(serde_json::Value::Number(n)) => n.to_string(),
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.clone(),
-        Some(_) => {
-            return Err(err(ErrorReason::InvalidField {
-                record,
-                message: "task_id must be a number or a non-empty string".into(),
-            }))
-        }
-        None if r.test_list.is_some() || r.test.is_some() => {
-            return Err(err(ErrorReason::MissingField { record, field: "task_id" }))
-        }
+        Some(_) => return Err(err(ErrorReason::InvalidField { record, message: "task_id must be a number or a non-empty string".into() })),
+        None if r.test_list.is_some() || r.test.is_some() => return Err(err(ErrorReason::MissingField { record, field: "task_id" })),
         None => return Err(err(ErrorReason::UnknownRecord { record })),
     };
     let record = format!("task_id {local_id}");
@@ -206,8 +199,7 @@ fn mbpp_task(r: &RawRecord, place: &Place, record: &str) -> Result<Task, TaskErr
         None => solution.as_deref().and_then(|code| infer_entry_point(code, &tests[0])),
     };
     if let Some(ep) = &task.entry_point {
-        check_entry_point(ep)
-            .map_err(|message| err(ErrorReason::InvalidField { record: record.to_owned(), message }))?;
+        check_entry_point(ep).map_err(|message| err(ErrorReason::InvalidField { record: record.to_owned(), message }))?;
     }
     task.solution = solution;
     task.setup = setup;
@@ -223,8 +215,7 @@ fn humaneval_task(r: &RawRecord, place: &Place, record: &str) -> Result<Task, Ta
     let prompt = r.prompt.as_deref().ok_or_else(|| missing("prompt"))?;
     let entry_point = r.entry_point.as_deref().ok_or_else(|| missing("entry_point"))?;
     let test = r.test.as_deref().ok_or_else(|| missing("test"))?;
-    check_entry_point(entry_point)
-        .map_err(|message| bare(ErrorReason::InvalidField { record: record.to_owned(), message }))?;
+    check_entry_point(entry_point).map_err(|message| bare(ErrorReason::InvalidField { record: record.to_owned(), message }))?;
     let (name, source) = humaneval_test_file(test, entry_point);
     let summary = check_python("test", &source).map_err(|(_, reason)| bare(reason))?;
     if !summary.has_assert {

@@ -61,14 +61,8 @@ fn mbpp_sanitized_and_folder_give_the_same_task() {
     assert_eq!(jsonl.first_assert(), Some("assert add(1, 2) == 3"));
     assert_eq!(jsonl.entry_point.as_deref(), Some("add"), "inferred from code + first assert");
     assert_eq!((jsonl.split, array.split, folder.split), (Split::Train, Split::Train, Split::Train));
-    assert_eq!(
-        (jsonl.format, array.format, folder.format),
-        (TaskFormat::Mbpp, TaskFormat::MbppSanitized, TaskFormat::Folder)
-    );
-    assert_eq!(
-        (jsonl.id.as_str(), array.id.as_str(), folder.id.as_str()),
-        ("mbpp.jsonl#700", "sanitized-mbpp.json#700", "add")
-    );
+    assert_eq!((jsonl.format, array.format, folder.format), (TaskFormat::Mbpp, TaskFormat::MbppSanitized, TaskFormat::Folder));
+    assert_eq!((jsonl.id.as_str(), array.id.as_str(), folder.id.as_str()), ("mbpp.jsonl#700", "sanitized-mbpp.json#700", "add"));
     assert_eq!((jsonl.local_id.as_str(), folder.local_id.as_str()), ("700", "700"));
     assert_eq!(jsonl.source.line, Some(1));
 }
@@ -99,10 +93,7 @@ fn a_pytest_style_file_stays_one_file_test() {
     write(dir.path(), "t/test_b.py", src);
     write(dir.path(), "t/test_a.py", "assert add(2, 2) == 4\n");
     let task = one(load_folder(dir.path(), "t"));
-    let expected = vec![
-        TestSpec::Assert("assert add(2, 2) == 4".into()),
-        TestSpec::File { name: "test_b.py".into(), source: src.into() },
-    ];
+    let expected = vec![TestSpec::Assert("assert add(2, 2) == 4".into()), TestSpec::File { name: "test_b.py".into(), source: src.into() }];
     assert_eq!(task.tests, expected, "files in name order, asserts split");
 }
 
@@ -218,9 +209,6 @@ fn the_examples_in_the_readme_load() {
     assert_eq!((task.tests.len(), task.split, task.entry_point.as_deref()), (4, Split::Train, Some("fizzbuzz")));
 
     assert_eq!(one(parse_jsonl("mbpp.jsonl", json[0], OPTS)).split, Split::FewShot);
-    assert_eq!(
-        one(parse_json_array("sanitized-mbpp.json", json[1], OPTS)).entry_point.as_deref(),
-        Some("similar_elements")
-    );
+    assert_eq!(one(parse_json_array("sanitized-mbpp.json", json[1], OPTS)).entry_point.as_deref(), Some("similar_elements"));
     assert_eq!(one(parse_jsonl("he.jsonl", json[2], OPTS)).id.as_str(), "he.jsonl#HumanEval/0");
 }

@@ -15,11 +15,7 @@ const TOML: &str = "prompt = 'Add.'\nsplit = 'train'\n";
 async fn within_2s(store: &TaskStore, what: &str, pred: impl Fn(&TaskStore) -> bool) {
     let start = Instant::now();
     while !pred(store) {
-        assert!(
-            start.elapsed() < Duration::from_secs(2),
-            "not reflected within 2 s: {what}; errors: {:?}",
-            store.errors()
-        );
+        assert!(start.elapsed() < Duration::from_secs(2), "not reflected within 2 s: {what}; errors: {:?}", store.errors());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -101,11 +97,7 @@ async fn editor_saves_and_bursts_cost_one_reload() {
     write(&root, "t/test_a.py", "assert f(0)\n");
     let w = start(&root).await;
     let test = root.join("t/test_a.py");
-    let has = |n: usize| {
-        move |s: &TaskStore| {
-            s.get("t").and_then(|t| t.first_assert().map(|a| a == format!("assert f({n})"))) == Some(true)
-        }
-    };
+    let has = |n: usize| move |s: &TaskStore| s.get("t").and_then(|t| t.first_assert().map(|a| a == format!("assert f({n})"))) == Some(true);
 
     let n = reloads_for(
         &w,
