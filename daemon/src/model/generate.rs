@@ -204,7 +204,7 @@ impl LoadedModel {
     /// (shared, not copied) into its group's rows. Returns the state and each
     /// request's logits.
     fn prefill_cpu(&self, c: &cpu::CpuModel, reqs: &[GenerateRequest], rows: &[Row]) -> Result<(State, Vec<f32>, usize), GenerateError> {
-        let adapters = if reqs[0].adapter { cpu::adapters(&self.model) } else { None };
+        let adapters = if reqs[0].adapter { self.cpu_adapters() } else { None };
         let mut ws = Box::<Workspace>::default();
         let mut prompts: Vec<SeqCache> = reqs.iter().map(|r| SeqCache::new(c, r.prompt_ids.len())).collect();
         let tokens: Vec<&[u32]> = reqs.iter().map(|r| r.prompt_ids.as_slice()).collect();

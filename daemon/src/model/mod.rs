@@ -70,6 +70,9 @@ pub struct LoadedModel {
     pub max_seq_len: usize,
     /// The CPU inference path generation runs on (None on a GPU, or when turned off).
     pub cpu: Option<cpu::CpuModel>,
+    /// The CPU path's copy of the attached adapters, with the key of the version it
+    /// was made from (see [`LoadedModel::cpu_adapters`]).
+    cpu_adapters: std::sync::Mutex<Option<(u64, std::sync::Arc<cpu::Adapters>)>>,
 }
 
 /// Whether `device` is the CPU backend (where the CPU inference path applies).
@@ -106,7 +109,7 @@ impl LoadedModel {
     fn assemble(cfg: ArchConfig, model: Transformer, tokenizer: TextTokenizer, max_seq_len: usize, device: &Device, path: &Path) -> LoadedModel {
         let max_seq_len = max_seq_len.min(cfg.max_position_embeddings).max(16);
         let rope = Rope::new(&cfg, max_seq_len, device);
-        LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: path.into(), max_seq_len, cpu: None }
+        LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: path.into(), max_seq_len, cpu: None, cpu_adapters: Default::default() }
     }
 
     /// Build the CPU inference path (on the CPU backend only): from the GGUF's own
@@ -122,6 +125,22 @@ impl LoadedModel {
         };
         self.cpu = Some(built.map_err(|source| ModelError::CpuPath { path: self.path.clone(), source })?);
         Ok(self)
+    }
+
+    /// The attached adapters as the CPU path uses them; copied out of the model once per
+    /// adapter version (a copy of SmolLM2's r=16 adapters takes ~30 ms, too much to
+    /// repeat for every editor completion). None when no adapters are attached.
+    pub fn cpu_adapters(&self) -> Option<std::sync::Arc<cpu::Adapters>> {
+        let key = cpu::adapter_key(&self.model)?;
+        let mut cached = self.cpu_adapters.lock().unwrap_or_else(|p| p.into_inner());
+        match &*cached {
+            Some((k, a)) if *k == key => Some(a.clone()),
+            _ => {
+                let a = cpu::adapters(&self.model)?;
+                *cached = Some((key, a.clone()));
+                Some(a)
+            }
+        }
     }
 
     /// Assemble from parts (tiny test models with a synthetic tokenizer).

@@ -199,6 +199,25 @@ fn stack(parts: &[&QMatrix]) -> QMatrix {
     QMatrix::concat_rows(&f32s.iter().collect::<Vec<_>>())
 }
 
+/// Identity of the adapters attached to `m`: a hash of their parameters' ids, which
+/// change whenever adapters are attached, loaded or stepped (every replacement makes
+/// new parameters). None when there are none.
+pub fn adapter_key(m: &Transformer) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut any = false;
+    for l in &m.layers {
+        for p in [&l.attn.q, &l.attn.k, &l.attn.v, &l.attn.o, &l.mlp.gate, &l.mlp.up, &l.mlp.down] {
+            if let Some(lo) = &p.lora {
+                lo.a.id.hash(&mut h);
+                lo.b.id.hash(&mut h);
+                any = true;
+            }
+        }
+    }
+    any.then(|| h.finish())
+}
+
 /// Host copies of the adapters attached to `m` (None when it has none).
 pub fn adapters(m: &Transformer) -> Option<Arc<Adapters>> {
     let list = super::lora::adapters(m);

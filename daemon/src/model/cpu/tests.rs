@@ -122,3 +122,23 @@ fn smollm2_quantized_path_matches_the_f32_model() {
     let d32 = compare(&dense, &ids, ids.len() - 4, false);
     assert!(d32 <= 2e-3, "f32 CPU path vs f32 model: {d32}");
 }
+
+/// The adapter copy (tens of ms for SmolLM2 at r=16) is made once per adapter version:
+/// reused while the adapters are unchanged, remade after the trainer replaces them.
+#[test]
+fn adapter_copies_are_cached_per_version() {
+    let device = Device::flex();
+    let mut m = LoadedModel::load(&fixtures().join("tiny-llama"), 64, &device).unwrap();
+    assert!(m.cpu_adapters().is_none(), "no adapters attached");
+    let spec = LoraSpec { rank: 4, alpha: 8.0, dropout: 0.0, targets: ["q_proj", "v_proj", "down_proj"].map(String::from).to_vec() };
+    m.model = lora::attach(m.model.clone(), &spec, 3, &device);
+    let a = m.cpu_adapters().unwrap();
+    assert!(std::sync::Arc::ptr_eq(&a, &m.cpu_adapters().unwrap()), "unchanged adapters: the same copy");
+    perturb_adapters(&mut m);
+    let b = m.cpu_adapters().unwrap();
+    assert!(!std::sync::Arc::ptr_eq(&a, &b), "new adapter values: a new copy");
+    let fresh = super::adapters(&m.model).unwrap();
+    let bt = |x: &super::Adapters| x.layers[0][6].as_ref().unwrap().bt.clone();
+    assert_eq!(bt(&b), bt(&fresh));
+    assert_ne!(bt(&a), bt(&b));
+}
