@@ -1,9 +1,10 @@
 //! Batched generation with a KV cache: one prefill of the prompt shared by a group of
 //! `n` completions, then decoding of the group together. Several requests (different
-//! prompts, e.g. eval tasks) can share one batch: their prompts are left-padded to one
-//! length, prefilled together and decoded in lockstep ([`LoadedModel::start_many`]).
-//! Returns token ids, per-token log-probs of the sampled tokens, finish reasons and
-//! timings.
+//! prompts, e.g. eval tasks) can share one batch, prefilled together and decoded in
+//! lockstep ([`LoadedModel::start_many`]). On the CPU backend this runs on the CPU
+//! inference path ([`super::cpu`]: a cache per row, no padding); on a GPU on the burn
+//! model (prompts left-padded to one length). Returns token ids, per-token log-probs of
+//! the sampled tokens, finish reasons and timings.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -172,8 +173,8 @@ impl LoadedModel {
         Ok(())
     }
 
-    /// Prefill every request's prompt in one left-padded batch, then repeat each
-    /// prompt's cache row across its `n` completions.
+    /// Prefill every request's prompt in one batch, then share (CPU path) or repeat
+    /// (burn) each prompt's cache across its `n` completions.
     pub fn start_many(&self, reqs: Vec<GenerateRequest>) -> Result<Decoding, GenerateError> {
         if reqs.is_empty() {
             return Err(GenerateError::EmptyPrompt);
