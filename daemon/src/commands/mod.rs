@@ -25,7 +25,7 @@ pub fn load_model_or_synthetic(cfg: &Config, synthetic: Option<&std::path::Path>
     let dev = backend::select(&cfg.backend)?;
     let t = std::time::Instant::now();
     let m = match synthetic {
-        Some(c) => LoadedModel::synthetic(c, 0, cfg.model.max_seq_len, &dev.device)?.with_cpu_path(cfg.model.inference_weights, None)?,
+        Some(c) => LoadedModel::synthetic(c, 0, cfg.model.max_seq_len, &dev.device, cfg.model.inference_weights)?,
         None => LoadedModel::load_with(&cfg.model.path, cfg.model.max_seq_len, &dev.device, cfg.model.inference_weights)?,
     };
     Ok((m, dev, t.elapsed().as_secs_f64()))

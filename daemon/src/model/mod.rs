@@ -152,11 +152,11 @@ impl LoadedModel {
     /// A model with the architecture of a HF `config.json` and seeded random weights,
     /// with a synthetic word-level tokenizer. For benchmarks and backend parity where
     /// the checkpoint is not available; never for serving.
-    pub fn synthetic(config_json: &Path, seed: u64, max_seq_len: usize, device: &Device) -> Result<LoadedModel, ModelError> {
+    pub fn synthetic(config_json: &Path, seed: u64, max_seq_len: usize, device: &Device, weights: cpu::InferenceWeights) -> Result<LoadedModel, ModelError> {
         let cfg = config::ArchConfig::from_hf_config(config_json).map_err(WeightsError::from)?;
         let model = weights::load_random(&cfg, seed, device)?;
         let tokenizer = TextTokenizer::synthetic(cfg.vocab_size)?;
-        Self::assemble(cfg, model, tokenizer, max_seq_len, device, config_json).with_cpu_path(cpu::InferenceWeights::Auto, None)
+        Self::assemble(cfg, model, tokenizer, max_seq_len, device, config_json).with_cpu_path(weights, None)
     }
 
     /// Prompt text for a user message: the checkpoint's chat template when `chat` and
