@@ -124,6 +124,10 @@ pub struct TrainStatus {
     pub lr: f64,
     pub group_size: usize,
     pub reward_weights: (f64, f64),
+    /// Isolation of generated code: `bwrap`, `unshare (host files visible)`,
+    /// `none (no isolation)`, or `unavailable: <why>` (training cannot start).
+    #[serde(default)]
+    pub sandbox: String,
 }
 
 /// Run-time changes accepted by `train_set` (all optional).

@@ -327,15 +327,28 @@ impl Default for RewardConfig {
     }
 }
 
-/// Network isolation for generated code.
+/// How generated code is isolated (`[sandbox] isolation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IsolationMode {
+    /// bubblewrap: own network, PID, IPC and mount namespaces; the run sees the system
+    /// directories, the interpreter, `allow_paths` and its own tmpfs, nothing else.
+    /// Required by default: without it the verifier refuses to start.
+    Bwrap,
+    /// `unshare --net --pid`: no network, but the host filesystem stays visible
+    /// (protected by file permissions only). Warned about at every start.
+    Unshare,
+    /// rlimits (and a per-run uid for a root daemon) only. Warned about at every start.
+    None,
+}
+
+/// The replaced `[sandbox] network` option, still read so that old configs load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NetworkIsolation {
-    /// Best available (bwrap, then unshare), warn when none.
     Auto,
-    /// Refuse to run candidates without network isolation.
     Required,
-    /// Do not isolate the network (rlimits only).
+    /// Read as `isolation = "none"`.
     Off,
 }
 
@@ -363,7 +376,23 @@ pub struct SandboxConfig {
     pub max_output_bytes: usize,
     /// Concurrent runs (0 = number of cores).
     pub workers: usize,
-    pub network: NetworkIsolation,
+    pub isolation: IsolationMode,
+    /// Extra directories a run may read (bwrap): packages the tasks' code imports.
+    pub allow_paths: Vec<PathBuf>,
+    /// Deprecated: `off` means `isolation = "none"`, other values are ignored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkIsolation>,
+}
+
+impl SandboxConfig {
+    /// The isolation asked for, with the deprecated `network = "off"` honoured.
+    pub fn isolation_mode(&self) -> IsolationMode {
+        if self.network == Some(NetworkIsolation::Off) {
+            IsolationMode::None
+        } else {
+            self.isolation
+        }
+    }
 }
 
 impl Default for SandboxConfig {
@@ -379,7 +408,9 @@ impl Default for SandboxConfig {
             max_open_files: 256,
             max_output_bytes: 64 * 1024,
             workers: 0,
-            network: NetworkIsolation::Auto,
+            isolation: IsolationMode::Bwrap,
+            allow_paths: Vec::new(),
+            network: None,
         }
     }
 }

@@ -169,6 +169,10 @@ fn websocket_client_works_and_honours_auth() {
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     let refused = Command::new(rlvr_tests::rlvrctl_bin()).args(["--url", &ws, "status"]).output().unwrap();
     assert_eq!(refused.status.code(), Some(1));
+    // Refused for the missing token, not for any other reason (an unreachable URL or a
+    // crash also exit 1).
+    let err = String::from_utf8_lossy(&refused.stderr).to_lowercase();
+    assert!(err.contains("unauthorized") || err.contains("401"), "{err}");
 }
 
 #[test]

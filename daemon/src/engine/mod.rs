@@ -474,6 +474,14 @@ impl Engine {
             lr: rl.lr,
             group_size: rl.group_size,
             reward_weights: (t.tests_weight, t.ruff_weight),
+            sandbox: match &self.deps.verifier {
+                Ok(v) => match v.isolation() {
+                    crate::reward::Isolation::Bwrap => "bwrap".into(),
+                    crate::reward::Isolation::Unshare => "unshare (host files visible: [sandbox] isolation = \"unshare\")".into(),
+                    crate::reward::Isolation::None => "none (no isolation: [sandbox] isolation = \"none\")".into(),
+                },
+                Err(e) => format!("unavailable: {e}"),
+            },
         }
     }
 

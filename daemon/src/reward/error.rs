@@ -18,12 +18,13 @@ pub enum VerifierError {
     #[error("cannot parse ruff's JSON output: {source}")]
     RuffOutput { source: serde_json::Error },
     #[error(
-        "network isolation is required ([sandbox] network = \"required\") but neither bwrap nor \
-         unshare works here: {tried}"
+        "the sandbox ([sandbox] isolation = \"{mode:?}\") cannot run here: {detail}. Generated code is \
+         never run without the isolation asked for; to run it with rlimits only, set [sandbox] \
+         isolation = \"none\" (then any candidate can read your files)"
     )]
-    IsolationRequired { tried: String },
-    #[error("no sandbox mode can run {python:?}: {tried}")]
-    NoSandbox { python: PathBuf, tried: String },
+    IsolationUnavailable { mode: crate::config::IsolationMode, detail: String },
+    #[error("[sandbox] allow_paths entry {path:?} cannot be used: {source}")]
+    AllowPath { path: PathBuf, source: std::io::Error },
     #[error("cannot {what} {path:?}: {source}")]
     Io { what: &'static str, path: PathBuf, source: std::io::Error },
     #[error("cannot spawn {program:?}: {source}")]

@@ -1,9 +1,13 @@
 //! Which sandbox wraps each run, and the exact command line for it.
 //!
-//! Preference: `bwrap` (network, PID, IPC and mount namespaces; read-only root; the
-//! run's cwd is a size-capped tmpfs), then `unshare --user --net --pid` (network and
-//! PID namespaces, host filesystem protected only by file permissions), then none
-//! (rlimits and the uid only). Each mode is probed once at startup with a real run.
+//! Modes (`[sandbox] isolation`): `bwrap`, the default and the only one that hides the
+//! host (network, PID, IPC, UTS and mount namespaces; the root is an empty tmpfs with
+//! the system directories, the interpreter's prefixes and `allow_paths` bound
+//! read-only, and a size-capped tmpfs as the run's cwd: no $HOME, no state or task
+//! dir, no /run and no host sockets); `unshare --user --net --pid` (network and PID
+//! namespaces, host filesystem protected only by file permissions); `none` (rlimits
+//! and the uid only). There is no silent fallback: the mode asked for is probed once
+//! at startup with a real run and the verifier refuses to start when it fails.
 //!
 //! Root daemon: RLIMIT_NPROC does not bind uid 0 (the kernel exempts INIT_USER) and
 //! root may write anywhere, so every run gets its own unprivileged uid
@@ -11,7 +15,8 @@
 //! limit then contains a fork bomb, runs cannot signal or starve each other, and the
 //! state dir and $HOME are not writable. With bwrap the drop is done inside the
 //! sandbox by `setpriv`, because bwrap needs root to build it; an interpreter under a
-//! directory other users cannot enter (pyenv in /root) is re-exposed on a tmpfs.
+//! directory other users cannot enter (pyenv in /root) is reachable because bwrap
+//! creates its parents afresh (mode 0755) in the sandbox's own root.
 //!
 //! Residual risks: without a PID namespace (mode none) a process that calls setsid
 //! escapes the final killpg and lives on until it exits; a non-root daemon without
@@ -25,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::sandbox::LaunchSpec;
 use super::VerifierError;
-use crate::config::{NetworkIsolation, SandboxConfig};
+use crate::config::{IsolationMode, SandboxConfig};
 
 /// First uid handed to sandboxed runs of a root daemon (0x70000000: above the ranges
 /// systemd allocates to users, dynamic users and containers).
@@ -116,43 +121,70 @@ pub(crate) struct Launcher {
     setpriv: Option<PathBuf>,
     /// Give each run its own unprivileged uid (daemon is root).
     drop_uid: bool,
-    /// bwrap arguments re-exposing the interpreter (see module doc).
-    expose: Vec<OsString>,
+    /// Directories bound read-only into a bwrap sandbox besides the system ones: the
+    /// interpreter's prefixes and `allow_paths`.
+    visible: Vec<PathBuf>,
     tmpfs_bytes: u64,
 }
 
-/// The launchers worth probing, best first, for this config.
-pub(crate) fn candidates(cfg: &SandboxConfig, py: &PythonInfo) -> Vec<Launcher> {
+/// The launcher for the configured mode, or why it cannot exist here.
+pub(crate) fn launcher(cfg: &SandboxConfig, py: &PythonInfo) -> Result<Launcher, VerifierError> {
+    launcher_in(cfg, py, find_program)
+}
+
+/// [`launcher`] with the program lookup given (tests: a machine without bwrap).
+pub(crate) fn launcher_in(cfg: &SandboxConfig, py: &PythonInfo, find_program: impl Fn(&Path) -> Option<PathBuf>) -> Result<Launcher, VerifierError> {
     let root = running_as_root();
+    let mode = cfg.isolation_mode();
     let base = Launcher {
         isolation: Isolation::None,
         python: py.executable.clone(),
         wrapper: None,
         setpriv: None,
         drop_uid: root,
-        expose: Vec::new(),
+        visible: Vec::new(),
         tmpfs_bytes: cfg.file_size_mb.max(1) << 20,
     };
-    let mut out = Vec::new();
-    if cfg.network != NetworkIsolation::Off {
-        if let Some(bwrap) = find_program(Path::new("bwrap")) {
+    let missing = |what: &str, install: &str| VerifierError::IsolationUnavailable { mode, detail: format!("{what} is not installed ({install})") };
+    match mode {
+        IsolationMode::Bwrap => {
+            let bwrap =
+                find_program(Path::new("bwrap")).ok_or_else(|| missing("bwrap", "Debian/Ubuntu: apt install bubblewrap; Fedora: dnf install bubblewrap"))?;
             let setpriv = find_program(Path::new("setpriv"));
-            if !root || setpriv.is_some() {
-                let mut dirs = py.prefixes.clone();
-                dirs.extend(py.executable.parent().map(Path::to_path_buf));
-                let expose = if root { expose_args(&dirs) } else { Vec::new() };
-                out.push(Launcher { isolation: Isolation::Bwrap, wrapper: Some(bwrap), setpriv, expose, ..base.clone() });
+            if root && setpriv.is_none() {
+                return Err(missing("setpriv (needed to drop root inside the sandbox)", "Debian/Ubuntu: apt install util-linux"));
             }
+            let mut visible: Vec<PathBuf> = py.prefixes.clone();
+            visible.extend(py.executable.parent().map(Path::to_path_buf));
+            for p in &cfg.allow_paths {
+                let real = std::fs::canonicalize(p).map_err(|e| VerifierError::AllowPath { path: p.clone(), source: e })?;
+                visible.push(real);
+            }
+            // System dirs are bound anyway; a directory inside another is bound once.
+            visible.retain(|d| !SYSTEM_DIRS.iter().any(|s| d.starts_with(s)));
+            visible.sort();
+            visible.dedup();
+            let mut outer: Vec<PathBuf> = Vec::new();
+            for d in visible {
+                if !outer.iter().any(|o| d.starts_with(o)) {
+                    outer.push(d);
+                }
+            }
+            Ok(Launcher { isolation: Isolation::Bwrap, wrapper: Some(bwrap), setpriv, visible: outer, ..base })
         }
-        if let Some(unshare) = find_program(Path::new("unshare")) {
-            out.push(Launcher { isolation: Isolation::Unshare, wrapper: Some(unshare), ..base.clone() });
+        IsolationMode::Unshare => {
+            let unshare = find_program(Path::new("unshare")).ok_or_else(|| missing("unshare", "Debian/Ubuntu: apt install util-linux"))?;
+            Ok(Launcher { isolation: Isolation::Unshare, wrapper: Some(unshare), ..base })
         }
+        IsolationMode::None => Ok(base),
     }
-    if cfg.network != NetworkIsolation::Required {
-        out.push(base);
-    }
-    out
 }
+
+/// System directories every run sees read-only (bwrap): what a dynamically linked
+/// interpreter needs. Symlinks among them (merged /usr) are recreated as symlinks.
+const SYSTEM_DIRS: [&str; 6] = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32"];
+/// Single files from /etc the loader and `time` use.
+const SYSTEM_FILES: [&str; 2] = ["/etc/ld.so.cache", "/etc/localtime"];
 
 impl Launcher {
     /// Command line and (outside bwrap) the run's host directory for run number `seq`.
@@ -211,64 +243,36 @@ impl Launcher {
 
     fn bwrap_args(&self) -> Vec<OsString> {
         let mut a: Vec<OsString> = Vec::new();
-        let mut push = |xs: &[&str]| a.extend(xs.iter().map(OsString::from));
-        push(&["--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent"]);
+        let push = |a: &mut Vec<OsString>, xs: &[&str]| a.extend(xs.iter().map(OsString::from));
+        push(&mut a, &["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent"]);
         if !self.drop_uid {
-            push(&["--unshare-user"]);
+            push(&mut a, &["--unshare-user"]);
         }
-        push(&["--ro-bind", "/", "/"]);
-        a.extend(self.expose.iter().cloned());
-        let size = self.tmpfs_bytes.to_string();
-        let mut push = |xs: &[&str]| a.extend(xs.iter().map(OsString::from));
-        push(&["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]);
-        // World-writable is fine: only this run's processes can see this tmpfs.
-        push(&["--perms", "01777", "--size", &size, "--tmpfs", BWRAP_RUN_DIR, "--chdir", BWRAP_RUN_DIR, "--"]);
-        a
-    }
-}
-
-/// bwrap arguments that hide each directory on the way to `dirs` that other users
-/// cannot traverse (e.g. /root, mode 0700) behind an empty tmpfs, recreate the path
-/// with mode 0755, and bind `dirs` read-only: the unprivileged sandbox uid can then
-/// run the interpreter, and it no longer sees the rest of the hidden directory.
-fn expose_args(dirs: &[PathBuf]) -> Vec<OsString> {
-    let (mut hidden, mut mkdirs, mut binds) = (Vec::new(), Vec::new(), Vec::<PathBuf>::new());
-    for dir in dirs {
-        let mut acc = PathBuf::from("/");
-        let mut inside = false;
-        for comp in dir.components().skip(1) {
-            acc.push(comp);
-            if inside {
-                if acc != *dir && !mkdirs.contains(&acc) {
-                    mkdirs.push(acc.clone());
+        // The root is bwrap's empty tmpfs: only what is bound below exists.
+        for dir in SYSTEM_DIRS {
+            let path = Path::new(dir);
+            match std::fs::symlink_metadata(path) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    if let Ok(target) = std::fs::read_link(path) {
+                        a.extend(["--symlink".into(), target.into_os_string(), dir.into()]);
+                    }
                 }
-            } else if !traversable_by_others(&acc) && acc != *dir {
-                inside = true;
-                if !hidden.contains(&acc) {
-                    hidden.push(acc.clone());
-                }
+                Ok(m) if m.is_dir() => push(&mut a, &["--ro-bind", dir, dir]),
+                _ => {}
             }
         }
-        if inside && !binds.iter().any(|b| dir.starts_with(b)) {
-            binds.retain(|b| !b.starts_with(dir));
-            binds.push(dir.clone());
+        for file in SYSTEM_FILES {
+            push(&mut a, &["--ro-bind-try", file, file]);
         }
+        for dir in &self.visible {
+            a.extend(["--ro-bind".into(), dir.clone().into_os_string(), dir.clone().into_os_string()]);
+        }
+        let size = self.tmpfs_bytes.to_string();
+        push(&mut a, &["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]);
+        // World-writable is fine: only this run's processes can see this tmpfs.
+        push(&mut a, &["--perms", "01777", "--size", &size, "--tmpfs", BWRAP_RUN_DIR, "--chdir", BWRAP_RUN_DIR, "--"]);
+        a
     }
-    let mut args = Vec::new();
-    for h in &hidden {
-        args.extend(["--tmpfs".into(), h.clone().into_os_string()]);
-    }
-    for d in mkdirs.iter().filter(|d| !binds.iter().any(|b| d.starts_with(b))) {
-        args.extend(["--perms".into(), "0755".into(), "--dir".into(), d.clone().into_os_string()]);
-    }
-    for b in &binds {
-        args.extend(["--ro-bind".into(), b.clone().into_os_string(), b.clone().into_os_string()]);
-    }
-    args
-}
-
-fn traversable_by_others(dir: &Path) -> bool {
-    std::fs::metadata(dir).map(|m| m.permissions().mode() & 0o001 != 0).unwrap_or(true)
 }
 
 /// A run's host directory (modes unshare and none), removed on drop. Created 0700
@@ -312,42 +316,5 @@ fn restore_access(dir: &Path) {
                 restore_access(&e.path());
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn expose_hides_untraversable_ancestors() {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        let secret = tmp.path().join("home");
-        let prefix = secret.join("py/versions/3.11");
-        std::fs::create_dir_all(prefix.join("bin")).unwrap();
-        std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o700)).unwrap();
-        let args: Vec<String> = expose_args(&[prefix.clone(), prefix.join("bin")]).iter().map(|a| a.to_string_lossy().into_owned()).collect();
-        let s = |p: &Path| p.display().to_string();
-        assert_eq!(
-            args,
-            vec![
-                "--tmpfs".into(),
-                s(&secret),
-                "--perms".into(),
-                "0755".into(),
-                "--dir".into(),
-                s(&secret.join("py")),
-                "--perms".into(),
-                "0755".into(),
-                "--dir".into(),
-                s(&secret.join("py/versions")),
-                "--ro-bind".into(),
-                s(&prefix),
-                s(&prefix),
-            ]
-        );
-        // Nothing to do when every ancestor is traversable.
-        assert!(expose_args(&[PathBuf::from("/usr/lib")]).is_empty());
     }
 }

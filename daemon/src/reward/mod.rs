@@ -2,9 +2,11 @@
 //! it with Ruff, classifies what happened, and turns it into a reward.
 //!
 //! - [`extract`]: code out of a completion (fences, chat noise), documented rules.
-//! - `harness.py`: the in-sandbox test runner (candidate, setup, each test apart).
-//! - `protocol`: the job sent to the harness and the event stream it sends back.
-//! - `sandbox`: one process run: session, rlimits, timeout, bounded capture, kill.
+//! - `candidate.py` runs the candidate alone in its sandboxed process; `trusted.py`
+//!   runs the tests in another one and reaches the candidate only through plain data
+//!   (`wire.py`): the reward is computed where candidate code never runs.
+//! - `protocol`: the job sent to the trusted runner and the event stream it sends back.
+//! - `sandbox`: one run: two process groups, rlimits, timeout, bounded capture, kill.
 //! - `isolation`: bwrap / unshare / none, uid drop for a root daemon, probing.
 //! - [`ruff`]: the real ruff, diagnostics, our severity mapping.
 //! - [`outcome`]: the outcome taxonomy; [`rewards`]: the formulas (`REWARDS.md`).
@@ -36,16 +38,18 @@ pub use outcome::{Outcome, TestResult};
 pub use rewards::RewardBreakdown;
 pub use ruff::{Diagnostic, RuffReport, Severity, SeverityProfile};
 
-use crate::config::{NetworkIsolation, RewardConfig, SandboxConfig};
+use crate::config::{RewardConfig, SandboxConfig};
 use isolation::Launcher;
 use protocol::{Assembled, Job};
 use ruff::Ruff;
 use sandbox::{Capture, Limits, RawRun};
 pub(crate) use scratch::unique_suffix;
-use scratch::{next_seq, random_hex, Scratch};
+use scratch::{next_seq, Scratch};
 
-/// The in-sandbox runner, passed with `python -c`.
-const HARNESS: &str = include_str!("harness.py");
+/// The candidate's side of a run, passed with `python -c`.
+const CANDIDATE: &str = concat!(include_str!("wire.py"), include_str!("candidate.py"));
+/// The trusted test runner, passed with `python -c`.
+const TRUSTED: &str = concat!(include_str!("wire.py"), include_str!("trusted.py"));
 
 /// What a candidate is run against: its code first, then `setup`, then `tests`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,8 +150,6 @@ struct Executed {
     assembled: Assembled,
 }
 
-static WARN_NO_ISOLATION: std::sync::Once = std::sync::Once::new();
-
 impl Verifier {
     /// Find python and ruff, and pick the best sandbox that actually works here by
     /// running a trivial candidate in each. Missing tools are errors, not zero rewards.
@@ -156,31 +158,21 @@ impl Verifier {
         let ruff = Ruff::locate(&sandbox.ruff, &py.scripts, &reward.ruff_select, &py.version).await?;
         let scratch = Scratch::create()?;
         let limits = limits(sandbox);
-        let mut tried = Vec::new();
-        let mut chosen = None;
-        for launcher in isolation::candidates(sandbox, &py) {
-            match probe(&launcher, &scratch.0, &limits).await {
-                Ok(()) => {
-                    chosen = Some(launcher);
-                    break;
-                }
-                Err(e) => tried.push(format!("{}: {e}", launcher.isolation)),
+        let launcher = isolation::launcher(sandbox, &py)?;
+        if let Err(e) = probe(&launcher, &scratch.0, &limits).await {
+            return Err(VerifierError::IsolationUnavailable { mode: sandbox.isolation_mode(), detail: format!("a trivial candidate did not pass: {e}") });
+        }
+        if sandbox.network.is_some() {
+            tracing::warn!(
+                "[sandbox] network is replaced by [sandbox] isolation (bwrap | unshare | none); `network = \"off\"` is read as isolation = \"none\""
+            );
+        }
+        match launcher.isolation {
+            Isolation::Bwrap => {}
+            Isolation::Unshare => tracing::warn!("sandbox isolation is `unshare`: no network, but generated code can read every file your user can"),
+            Isolation::None => {
+                tracing::warn!("sandbox isolation is `none`: generated code runs with rlimits only and can read (and with a non-root daemon, write) your files")
             }
-        }
-        let Some(launcher) = chosen else {
-            let tried = if tried.is_empty() { "nothing to try".into() } else { tried.join("; ") };
-            return Err(match sandbox.network {
-                NetworkIsolation::Required => VerifierError::IsolationRequired { tried },
-                _ => VerifierError::NoSandbox { python: py.executable, tried },
-            });
-        };
-        if !tried.is_empty() {
-            tracing::info!(tried = %tried.join("; "), "sandbox modes that did not work here");
-        }
-        if launcher.isolation == Isolation::None && sandbox.network == NetworkIsolation::Auto {
-            WARN_NO_ISOLATION.call_once(|| {
-                tracing::warn!("no network isolation for generated code (install bubblewrap): rlimits and uid only");
-            });
         }
         let workers = if sandbox.workers == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { sandbox.workers };
         let info = VerifierInfo {
@@ -338,14 +330,16 @@ fn limits(cfg: &SandboxConfig) -> Limits {
 }
 
 async fn execute(launcher: &Launcher, scratch: &Path, limits: &Limits, program: &TestProgram, code: &str) -> Result<Executed, VerifierError> {
+    // Two sequence numbers: the two sides get different uids (root daemon), so the
+    // candidate cannot signal or trace the runner even without namespaces.
     let seq = next_seq();
-    let nonce = random_hex(16);
-    // The run dir (modes other than bwrap) lives until the run is over.
-    let (spec, _run_dir) = launcher.prepare(scratch, seq, HARNESS)?;
-    let job = Job::new(&nonce, code, program).to_bytes();
-    let raw = sandbox::run(&spec, &job, limits).await?;
-    let stderr = String::from_utf8_lossy(&raw.stderr.bytes[..raw.stderr.bytes.len().min(2000)]).into_owned();
-    let assembled = protocol::assemble(&raw.results, &nonce, &raw.end, &stderr)?;
+    // The run dirs (modes other than bwrap) live until the run is over.
+    let (candidate, _candidate_dir) = launcher.prepare(scratch, 2 * seq, CANDIDATE)?;
+    let (trusted, _trusted_dir) = launcher.prepare(scratch, 2 * seq + 1, TRUSTED)?;
+    let job = Job::new(program).to_bytes();
+    let raw = sandbox::run_pair(&candidate, code.as_bytes(), &trusted, &job, limits).await?;
+    let stderr = String::from_utf8_lossy(&raw.trusted_stderr.bytes[..raw.trusted_stderr.bytes.len().min(2000)]).into_owned();
+    let assembled = protocol::assemble(&raw.results, &raw.end, &stderr)?;
     Ok(Executed { raw, assembled })
 }
 
@@ -357,7 +351,11 @@ async fn probe(launcher: &Launcher, scratch: &Path, limits: &Limits) -> Result<(
         Some(t) if t.outcome.is_pass() => Ok(()),
         other => Err(VerifierError::Harness {
             detail: format!("probe candidate did not pass: {:?}, run {}", other.map(|t| &t.detail), run.raw.end),
-            stderr: String::from_utf8_lossy(&run.raw.stderr.bytes).chars().take(500).collect(),
+            stderr: format!(
+                "candidate: {}; tests: {}",
+                String::from_utf8_lossy(&run.raw.stderr.bytes).chars().take(500).collect::<String>(),
+                String::from_utf8_lossy(&run.raw.trusted_stderr.bytes).chars().take(500).collect::<String>()
+            ),
         }),
     }
 }

@@ -1,7 +1,7 @@
-//! The wire format between the Rust side and `harness.py`: the job written to the
-//! harness's stdin, the JSON event lines it streams on fd 3, and how those events plus
-//! the way the process ended become per-test results. Lines without this run's nonce
-//! are ignored (the candidate shares the process; see harness.py for the limits).
+//! The wire format between the Rust side and `trusted.py`: the job written to the
+//! trusted runner's stdin, the JSON event lines it streams on fd 3, and how those
+//! events plus the way the run ended become per-test results. Only the trusted runner
+//! holds fd 3: the candidate, in its own process, cannot write there (candidate.py).
 
 use serde::Deserialize;
 
@@ -9,18 +9,17 @@ use super::outcome::{Outcome, TestResult};
 use super::sandbox::RunEnd;
 use super::{TestProgram, TestSource};
 
-/// What the harness reads from stdin: length-prefixed UTF-8 fields `<len>\n<bytes>`
-/// (nonce, code, setup, test count, then kind, name, source per test). Not JSON: the
-/// harness would have to import `json`, whose `re` dependency costs ~8 ms per run.
+/// What the trusted runner reads from stdin: length-prefixed UTF-8 fields
+/// `<len>\n<bytes>` (setup, test count, then kind, name, source per test). Not JSON:
+/// the runner would have to import `json`, whose `re` dependency costs ~8 ms per run.
+/// The candidate's process gets its code alone, as raw bytes.
 pub(crate) struct Job<'a> {
-    nonce: &'a str,
-    code: &'a str,
     program: &'a TestProgram,
 }
 
 impl<'a> Job<'a> {
-    pub(crate) fn new(nonce: &'a str, code: &'a str, program: &'a TestProgram) -> Self {
-        Job { nonce, code, program }
+    pub(crate) fn new(program: &'a TestProgram) -> Self {
+        Job { program }
     }
 
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
@@ -29,8 +28,6 @@ impl<'a> Job<'a> {
             out.extend_from_slice(format!("{}\n", s.len()).as_bytes());
             out.extend_from_slice(s.as_bytes());
         };
-        field(self.nonce);
-        field(self.code);
         field(&self.program.setup);
         field(&self.program.tests.len().to_string());
         for t in &self.program.tests {
@@ -44,13 +41,6 @@ impl<'a> Job<'a> {
         }
         out
     }
-}
-
-#[derive(Deserialize)]
-struct Line {
-    nonce: String,
-    #[serde(flatten)]
-    event: Event,
 }
 
 #[derive(Deserialize)]
@@ -84,28 +74,24 @@ pub(crate) struct Assembled {
     pub tests: Vec<TestResult>,
     /// Outcome of executing the candidate code itself (before setup and tests).
     pub code_outcome: Outcome,
-    /// Lines on fd 3 that did not carry the nonce or did not parse.
+    /// Lines on fd 3 that did not parse.
     pub rejected_lines: usize,
 }
 
 /// Parse the result stream and fill the gaps the process left: a test never reported
 /// was cut off by the timeout (`timeout`) or by the process dying (`killed`, or
 /// `timeout` when the signal was the CPU limit's SIGXCPU).
-pub(crate) fn assemble(results: &[u8], nonce: &str, end: &RunEnd, stderr: &str) -> Result<Assembled, super::VerifierError> {
+pub(crate) fn assemble(results: &[u8], end: &RunEnd, stderr: &str) -> Result<Assembled, super::VerifierError> {
     let mut plan: Option<Vec<PlanEntry>> = None;
     let mut reported: Vec<Option<(Outcome, String)>> = Vec::new();
     let mut code_phase: Option<Outcome> = None;
     let mut rejected = 0;
     for raw in results.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-        let Ok(line) = serde_json::from_slice::<Line>(raw) else {
+        let Ok(event) = serde_json::from_slice::<Event>(raw) else {
             rejected += 1;
             continue;
         };
-        if line.nonce != nonce {
-            rejected += 1;
-            continue;
-        }
-        match line.event {
+        match event {
             Event::Plan { tests } if plan.is_none() => {
                 reported = vec![None; tests.len()];
                 plan = Some(tests);
@@ -142,44 +128,42 @@ pub(crate) fn assemble(results: &[u8], nonce: &str, end: &RunEnd, stderr: &str) 
 mod tests {
     use super::*;
 
-    fn lines(nonce: &str, events: &[&str]) -> Vec<u8> {
-        events.iter().map(|e| format!("{{\"nonce\":\"{nonce}\",{e}}}\n")).collect::<String>().into_bytes()
+    fn lines(events: &[&str]) -> Vec<u8> {
+        events.iter().map(|e| format!("{{{e}}}\n")).collect::<String>().into_bytes()
     }
 
     #[test]
     fn job_fields_are_length_prefixed_in_bytes() {
         let program = TestProgram::from_asserts("import math", ["assert f('é') == 1"]);
-        let bytes = Job::new("n0", "x = 1\n", &program).to_bytes();
-        // 'é' is two bytes: the lengths count bytes, as the harness slices bytes.
-        let want = "2\nn06\nx = 1\n11\nimport math1\n16\nassert0\n19\nassert f('é') == 1";
+        let bytes = Job::new(&program).to_bytes();
+        // 'é' is two bytes: the lengths count bytes, as the runner slices bytes.
+        let want = "11\nimport math1\n16\nassert0\n19\nassert f('é') == 1";
         assert_eq!(String::from_utf8(bytes).unwrap(), want);
     }
 
     #[test]
-    fn gaps_after_timeout_are_timeouts_and_forgeries_are_ignored() {
-        let mut bytes = lines(
-            "n1",
-            &[
-                r#""event":"plan","tests":[{"name":"a","source":"assert 1"},{"name":"b","source":"x"}]"#,
-                r#""event":"phase","phase":"code","outcome":"pass""#,
-                r#""event":"test","index":0,"outcome":"pass""#,
-            ],
-        );
-        bytes.extend(lines("forged", &[r#""event":"test","index":1,"outcome":"pass""#]));
+    fn gaps_after_timeout_are_timeouts_and_garbage_is_ignored() {
+        let mut bytes = lines(&[
+            r#""event":"plan","tests":[{"name":"a","source":"assert 1"},{"name":"b","source":"x"}]"#,
+            r#""event":"phase","phase":"code","outcome":"pass""#,
+            r#""event":"test","index":0,"outcome":"pass""#,
+            r#""event":"test","index":0,"outcome":"type_error""#,
+        ]);
         bytes.extend(b"garbage\n");
-        let a = assemble(&bytes, "n1", &RunEnd::TimedOut { after_s: 2.0 }, "").unwrap();
+        let a = assemble(&bytes, &RunEnd::TimedOut { after_s: 2.0 }, "").unwrap();
+        // First report wins.
         assert_eq!(a.tests[0].outcome, Outcome::Pass);
         assert_eq!(a.tests[1].outcome, Outcome::Timeout);
         assert_eq!(a.code_outcome, Outcome::Pass);
-        assert_eq!(a.rejected_lines, 2);
+        assert_eq!(a.rejected_lines, 1);
     }
 
     #[test]
     fn death_is_killed_and_no_plan_is_an_error() {
-        let bytes = lines("n", &[r#""event":"plan","tests":[{"name":"a","source":""}]"#]);
-        let a = assemble(&bytes, "n", &RunEnd::Signaled(9), "").unwrap();
+        let bytes = lines(&[r#""event":"plan","tests":[{"name":"a","source":""}]"#]);
+        let a = assemble(&bytes, &RunEnd::Signaled(9), "").unwrap();
         assert_eq!(a.tests[0].outcome, Outcome::Killed);
         assert_eq!(a.code_outcome, Outcome::Killed);
-        assert!(assemble(b"", "n", &RunEnd::Exited(1), "boom").is_err());
+        assert!(assemble(b"", &RunEnd::Exited(1), "boom").is_err());
     }
 }

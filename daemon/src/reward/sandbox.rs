@@ -6,7 +6,7 @@
 use std::ffi::OsString;
 use std::fmt;
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -97,10 +97,16 @@ impl fmt::Display for RunEnd {
 /// Everything one run produced.
 #[derive(Debug)]
 pub(crate) struct RawRun {
+    /// How the run ended, as far as unreported tests are concerned: the timeout, else
+    /// the candidate's own end when it ended before the tests did, else the trusted
+    /// runner's.
     pub end: RunEnd,
     pub results: Vec<u8>,
+    /// The candidate's output.
     pub stdout: Capture,
     pub stderr: Capture,
+    /// The trusted runner's stderr (its own failures; test code's prints).
+    pub trusted_stderr: Capture,
     pub wall: Duration,
 }
 
@@ -117,45 +123,106 @@ impl Drop for GroupKill {
     }
 }
 
-/// Run `spec` with `stdin_data` as its stdin and the limits applied.
-pub(crate) async fn run(spec: &LaunchSpec, stdin_data: &[u8], limits: &Limits) -> Result<RawRun, VerifierError> {
-    let (tx, rx) = tokio::net::unix::pipe::pipe().map_err(|e| VerifierError::io("create a pipe for", &spec.program, e))?;
-    let result_w: OwnedFd = tx.into_blocking_fd().map_err(|e| VerifierError::io("configure the pipe for", &spec.program, e))?;
-    let mut cmd = command(spec, limits, result_w.as_raw_fd());
-    let started = Instant::now();
-    let mut child = cmd.spawn().map_err(|source| VerifierError::Spawn { program: spec.program.clone(), source })?;
-    // Our copy of the write end must go, or the result pipe never reaches EOF.
-    drop(result_w);
-    let pid = child.id().expect("a just-spawned child has a pid") as libc::pid_t;
-    let group = GroupKill(pid);
+/// A pipe whose two ends are closed on exec unless installed in a child explicitly.
+fn pipe_cloexec() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as RawFd; 2];
+    // SAFETY: pipe2 writes two descriptors into the array we own.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: both descriptors were just created and are owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
 
-    let (mut stdin, stdout, stderr) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
+/// Run a candidate and its trusted test runner side by side, each under `limits` in
+/// its own process group, connected by two pipes (requests to the candidate on its
+/// fd 4, replies on its fd 3; the runner reads replies on fd 4, writes requests on
+/// fd 5 and its result events on fd 3, which only it holds). One wall-clock budget
+/// covers both.
+pub(crate) async fn run_pair(
+    candidate: &LaunchSpec,
+    candidate_stdin: &[u8],
+    trusted: &LaunchSpec,
+    trusted_stdin: &[u8],
+    limits: &Limits,
+) -> Result<RawRun, VerifierError> {
+    let pipe_err = |e| VerifierError::io("create a pipe for", &candidate.program, e);
+    let (req_r, req_w) = pipe_cloexec().map_err(pipe_err)?;
+    let (rep_r, rep_w) = pipe_cloexec().map_err(pipe_err)?;
+    let (tx, rx) = tokio::net::unix::pipe::pipe().map_err(pipe_err)?;
+    let result_w: OwnedFd = tx.into_blocking_fd().map_err(pipe_err)?;
+    let mut ccmd = command(candidate, limits, [(rep_w.as_raw_fd(), 3), (req_r.as_raw_fd(), 4), (-1, -1)]);
+    let mut tcmd = command(trusted, limits, [(result_w.as_raw_fd(), RESULT_FD), (rep_r.as_raw_fd(), 4), (req_w.as_raw_fd(), 5)]);
+    let started = Instant::now();
+    let mut cchild = ccmd.spawn().map_err(|source| VerifierError::Spawn { program: candidate.program.clone(), source })?;
+    let cgroup = GroupKill(cchild.id().expect("a just-spawned child has a pid") as libc::pid_t);
+    let mut tchild = tcmd.spawn().map_err(|source| VerifierError::Spawn { program: trusted.program.clone(), source })?;
+    let tgroup = GroupKill(tchild.id().expect("a just-spawned child has a pid") as libc::pid_t);
+    // Our copies must go, or no pipe ever reaches EOF.
+    drop((req_r, req_w, rep_r, rep_w, result_w));
+
+    let (mut cin, cout, cerr) = (cchild.stdin.take(), cchild.stdout.take(), cchild.stderr.take());
+    let (mut tin, tout, terr) = (tchild.stdin.take(), tchild.stdout.take(), tchild.stderr.take());
     let (mut out, mut err, mut res) = (Capture::default(), Capture::default(), Capture::default());
+    let (mut tout_cap, mut terr_cap) = (Capture::default(), Capture::default());
     let max = limits.max_output_bytes;
     let io = async {
-        let feed = async {
-            if let Some(mut w) = stdin.take() {
-                // A candidate cannot stop the harness from reading its job, so a
-                // failed write only means the process already died: its end says why.
-                let _ = w.write_all(stdin_data).await;
+        // A failed write only means that process already died: its end says why.
+        let feed_c = async {
+            if let Some(mut w) = cin.take() {
+                let _ = w.write_all(candidate_stdin).await;
             }
         };
-        tokio::join!(feed, pump(stdout, &mut out, max), pump(stderr, &mut err, max), pump(Some(rx), &mut res, MAX_RESULT_BYTES));
+        let feed_t = async {
+            if let Some(mut w) = tin.take() {
+                let _ = w.write_all(trusted_stdin).await;
+            }
+        };
+        tokio::join!(
+            feed_c,
+            feed_t,
+            pump(cout, &mut out, max),
+            pump(cerr, &mut err, max),
+            pump(tout, &mut tout_cap, 0),
+            pump(terr, &mut terr_cap, max),
+            pump(Some(rx), &mut res, MAX_RESULT_BYTES)
+        );
     };
     // Boxed, not pinned on the stack, so that dropping it ends the borrows of the captures.
     let mut io = Box::pin(io);
+    let status = |s: std::process::ExitStatus| match s.signal() {
+        Some(sig) => RunEnd::Signaled(sig),
+        None => RunEnd::Exited(s.code().unwrap_or(-1)),
+    };
+    let (cpgid, tpgid) = (cgroup.0, tgroup.0);
     let waiter = async {
-        match tokio::time::timeout(limits.timeout, child.wait()).await {
-            Ok(status) => status.map(|s| match s.signal() {
-                Some(sig) => RunEnd::Signaled(sig),
-                None => RunEnd::Exited(s.code().unwrap_or(-1)),
-            }),
-            Err(_) => {
-                // SAFETY: see GroupKill.
-                unsafe { libc::kill(-pid, libc::SIGKILL) };
-                child.wait().await.map(|_| RunEnd::TimedOut { after_s: limits.timeout.as_secs_f64() })
+        let deadline = tokio::time::sleep(limits.timeout);
+        tokio::pin!(deadline);
+        let mut candidate_end = None;
+        let end = loop {
+            tokio::select! {
+                biased;
+                t = tchild.wait() => {
+                    let t = t?;
+                    break candidate_end.unwrap_or_else(|| status(t));
+                }
+                c = cchild.wait(), if candidate_end.is_none() => candidate_end = Some(status(c?)),
+                _ = &mut deadline => {
+                    // SAFETY: see GroupKill.
+                    unsafe {
+                        libc::kill(-cpgid, libc::SIGKILL);
+                        libc::kill(-tpgid, libc::SIGKILL);
+                    }
+                    tchild.wait().await?;
+                    break RunEnd::TimedOut { after_s: limits.timeout.as_secs_f64() };
+                }
             }
-        }
+        };
+        // SAFETY: see GroupKill. The candidate serves requests until the runner is
+        // gone; whatever is left of it now is done.
+        unsafe { libc::kill(-cpgid, libc::SIGKILL) };
+        cchild.wait().await?;
+        io::Result::Ok(end)
     };
     let mut waiter = std::pin::pin!(waiter);
     let mut io_done = false;
@@ -166,17 +233,18 @@ pub(crate) async fn run(spec: &LaunchSpec, stdin_data: &[u8], limits: &Limits) -
             waiter.await
         }
     }
-    .map_err(|e| VerifierError::io("wait for", &spec.program, e))?;
+    .map_err(|e| VerifierError::io("wait for", &trusted.program, e))?;
     let wall = started.elapsed();
-    drop(group);
+    drop((cgroup, tgroup));
     if !io_done {
         let _ = tokio::time::timeout(DRAIN_GRACE, &mut io).await;
     }
     drop(io);
-    Ok(RawRun { end, results: res.bytes, stdout: out, stderr: err, wall })
+    Ok(RawRun { end, results: res.bytes, stdout: out, stderr: err, trusted_stderr: terr_cap, wall })
 }
 
-fn command(spec: &LaunchSpec, limits: &Limits, result_fd: RawFd) -> Command {
+/// `fds`: (descriptor here, number in the child) pairs; -1 marks an unused slot.
+fn command(spec: &LaunchSpec, limits: &Limits, fds: [(RawFd, RawFd); 3]) -> Command {
     let mut cmd = Command::new(&spec.program);
     cmd.args(&spec.args)
         .env_clear()
@@ -201,10 +269,10 @@ fn command(spec: &LaunchSpec, limits: &Limits, result_fd: RawFd) -> Command {
     }
     let rlimits = rlimits(&limits);
     // SAFETY: the closure runs in the forked child before exec and only makes
-    // async-signal-safe system calls (setsid, setrlimit, dup2, fcntl) on values
+    // async-signal-safe system calls (setsid, setrlimit, fcntl, dup2) on values
     // captured by copy; it allocates nothing and takes no locks.
     unsafe {
-        cmd.pre_exec(move || child_setup(result_fd, &rlimits));
+        cmd.pre_exec(move || child_setup(fds, &rlimits));
     }
     cmd
 }
@@ -230,22 +298,31 @@ fn rlimits(l: &Limits) -> [(Resource, u64, u64); 6] {
 }
 
 /// Runs in the child between fork and exec (see the SAFETY note in `command`).
-fn child_setup(result_fd: RawFd, rlimits: &[(Resource, u64, u64)]) -> io::Result<()> {
-    let check = |r: libc::c_int| if r < 0 { Err(io::Error::last_os_error()) } else { Ok(()) };
+fn child_setup(fds: [(RawFd, RawFd); 3], rlimits: &[(Resource, u64, u64)]) -> io::Result<()> {
+    let check = |r: libc::c_int| if r < 0 { Err(io::Error::last_os_error()) } else { Ok(r) };
     // SAFETY: plain system calls on integers and a stack-allocated struct.
     unsafe {
         // Own session and process group: one killpg reaches every descendant that
         // does not call setsid itself (those die with bwrap's PID namespace).
         check(libc::setsid())?;
+        // Before the rlimits (RLIMIT_NOFILE would refuse the copies in a daemon with
+        // many descriptors open). Copy every source above the targets first (close-on-exec copies), so that
+        // installing one target cannot clobber a source that happens to be another
+        // target's number; dup2 then clears close-on-exec on the target only.
+        let mut tmp = [-1 as RawFd; 3];
+        for (slot, &(src, _)) in tmp.iter_mut().zip(fds.iter()) {
+            if src >= 0 {
+                *slot = check(libc::fcntl(src, libc::F_DUPFD_CLOEXEC, 16))?;
+            }
+        }
+        for (&t, &(_, target)) in tmp.iter().zip(fds.iter()) {
+            if t >= 0 {
+                check(libc::dup2(t, target))?;
+            }
+        }
         for &(resource, soft, hard) in rlimits {
             let lim = libc::rlimit { rlim_cur: soft, rlim_max: hard };
             check(libc::setrlimit(resource, &lim))?;
-        }
-        if result_fd == RESULT_FD {
-            // dup2 onto itself would keep FD_CLOEXEC: clear it instead.
-            check(libc::fcntl(result_fd, libc::F_SETFD, 0))?;
-        } else {
-            check(libc::dup2(result_fd, RESULT_FD))?;
         }
     }
     Ok(())

@@ -2,11 +2,12 @@
 //! hostile candidates (each contained and classified, the next run normal), Ruff
 //! classes, groups and test files. Unit tests of the parts live next to them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::scratch::random_hex;
 use super::*;
-use crate::config::{NetworkIsolation, RewardConfig, SandboxConfig};
+use crate::config::{IsolationMode, RewardConfig, SandboxConfig};
 
 const GOOD: &str = "def add(a, b):\n    return a + b\n";
 
@@ -174,13 +175,10 @@ async fn network_is_denied_when_isolated() {
     for addr in [format!("('127.0.0.1', {port})"), "('1.1.1.1', 53)".to_string()] {
         let code = format!("import socket\ndef add(a, b):\n    return a + b\nsocket.create_connection({addr}, timeout=2).close()\n");
         let verdict = hostile(&v, &code).await;
-        if v.isolation() != Isolation::None {
-            assert!(!verdict.outcome.is_pass(), "connected to {addr} under {}", v.isolation());
-        }
+        assert!(!verdict.outcome.is_pass(), "connected to {addr} under {}", v.isolation());
     }
-    if v.isolation() != Isolation::None {
-        assert!(listener.accept().is_err(), "the listener got a connection from the sandbox");
-    }
+    assert_eq!(v.isolation(), Isolation::Bwrap, "the default isolation is bwrap (scripts/setup.sh installs it)");
+    assert!(listener.accept().is_err(), "the listener got a connection from the sandbox");
 }
 
 #[tokio::test]
@@ -239,10 +237,8 @@ async fn background_children_die_with_the_run() {
          os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(30)', {marker:?}])\n    os._exit(0)\n"
     );
     let verdict = hostile(&v, &code).await;
-    assert_eq!(verdict.outcome, Outcome::Pass);
-    if v.isolation() == Isolation::None {
-        return; // documented residual risk: setsid escapes the group without a PID namespace
-    }
+    assert_eq!(verdict.outcome, Outcome::Pass, "{verdict:?}");
+    assert_eq!(v.isolation(), Isolation::Bwrap);
     let deadline = Instant::now() + Duration::from_secs(1);
     while processes_with(&marker) > 0 {
         assert!(Instant::now() < deadline, "a background child outlived its run");
@@ -317,16 +313,14 @@ async fn empty_programs_are_errors_and_missing_tools_are_clear() {
     assert!(matches!(err, VerifierError::PythonMissing { .. }), "{err}");
 }
 
-/// Mode `none` (network = "off"): rlimits and, for a root daemon, the per-run uid.
-/// Needs an interpreter the sandbox uid can read, e.g. Debian's /usr/bin/python3.
+/// Mode `none` (`isolation = "none"`): rlimits and, for a root daemon, the per-run uid.
+/// Needs an interpreter the sandbox uid can read: Debian's /usr/bin/python3, which
+/// scripts/setup.sh installs.
 #[tokio::test]
 async fn without_namespaces_rlimits_and_uid_still_contain() {
     let python = PathBuf::from("/usr/bin/python3");
-    if !python.is_file() {
-        eprintln!("skipped: no /usr/bin/python3");
-        return;
-    }
-    let cfg = SandboxConfig { python, network: NetworkIsolation::Off, ..sandbox_cfg(2.0) };
+    assert!(python.is_file(), "needs /usr/bin/python3 (scripts/setup.sh installs python3)");
+    let cfg = SandboxConfig { python, isolation: IsolationMode::None, ..sandbox_cfg(2.0) };
     let v = Verifier::new(&cfg, &RewardConfig::default()).await.unwrap();
     assert_eq!(v.isolation(), Isolation::None);
     let bomb = hostile(&v, "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n").await;
@@ -342,4 +336,184 @@ async fn without_namespaces_rlimits_and_uid_still_contain() {
         let verdict = hostile(&v, "import os\nos.kill(os.getppid(), 9)\n").await;
         assert_eq!(verdict.outcome.as_str(), "permission_error");
     }
+}
+
+// ---- Reward hacking: every attack below must leave the candidate unrewarded. ----
+
+/// `add` is wrong (returns 0) in every candidate below; each tries to win anyway.
+const WRONG: &str = "def add(a, b):\n    return 0\n";
+
+async fn not_rewarded(v: &Verifier, program: &TestProgram, code: &str) {
+    let verdict = v.verify_code(program, code, false).await.expect("a verdict");
+    eprintln!("{:>18} {}/{} {:?}", verdict.outcome.as_str(), verdict.passed, verdict.total, verdict.tests.iter().map(|t| &t.detail).collect::<Vec<_>>());
+    assert_eq!(verdict.passed, 0, "the attack scored: {code}\n{verdict:?}");
+    assert!(!verdict.outcome.is_pass());
+    assert_eq!(verdict.reward.tests, 0.0);
+}
+
+#[tokio::test]
+async fn patching_the_harness_from_the_candidate_scores_nothing() {
+    let v = verifier(5.0).await;
+    let program = add_program();
+    // Replace whatever the harness's helpers are called, in every module in sight.
+    let patch = format!(
+        "{WRONG}import sys, builtins\nfor m in list(sys.modules.values()):\n    for name in ('_equal', 'classify', 'describe', 'run_tests', \
+         'Reporter', 'report', '_assert_runner'):\n        try:\n            setattr(m, name, (lambda *a, **k: True))\n        except Exception:\n            \
+         pass\nbuiltins.AssertionError = type('NoFail', (Exception,), {{}})\nbuiltins.isinstance = lambda *a: False\n"
+    );
+    not_rewarded(&v, &program, &patch).await;
+    // Walk the frames up to whoever runs the candidate and rewrite its locals.
+    let frames = format!(
+        "{WRONG}import sys\nf = sys._getframe()\nwhile f is not None:\n    for k, val in list(f.f_globals.items()):\n        if callable(val) and k in \
+         ('_equal', 'classify', 'report'):\n            f.f_globals[k] = lambda *a, **kw: True\n    f = f.f_back\n"
+    );
+    not_rewarded(&v, &program, &frames).await;
+}
+
+#[tokio::test]
+async fn forging_result_lines_scores_nothing() {
+    let v = verifier(5.0).await;
+    // Find any writer object with gc and write "pass" events, with and without a
+    // nonce-looking field, to every descriptor the process holds.
+    let forge = format!(
+        "{WRONG}import gc, os\nline = b'{{\"event\":\"test\",\"index\":0,\"outcome\":\"pass\",\"detail\":\"\"}}\\n'\n\
+         plan = b'{{\"event\":\"plan\",\"tests\":[{{\"name\":\"x\",\"source\":\"x\"}}]}}\\n'\n\
+         for fd in range(3, 64):\n    for data in (plan, line * 2, b'12\\n' + b'T' * 12, b'7\\nt2;s2:okT'):\n        try:\n            os.write(fd, data)\n        except OSError:\n            pass\n\
+         for o in gc.get_objects():\n    if hasattr(o, 'send') and hasattr(o, 'recv'):\n        try:\n            o.send(encode(('ok', 3), None))\n        except Exception:\n            pass\n"
+    );
+    not_rewarded(&v, &add_program(), &forge).await;
+}
+
+#[tokio::test]
+async fn always_equal_objects_score_nothing() {
+    let v = verifier(5.0).await;
+    let program = add_program();
+    let eq =
+        "class E:\n    def __eq__(self, other):\n        return True\n    def __ne__(self, other):\n        return False\n    __hash__ = object.__hash__\n";
+    for body in [
+        "    return E()",
+        // claims to be a builtin
+        "    E.__module__ = 'builtins'\n    E.__qualname__ = E.__name__ = 'int'\n    return E()",
+        // nested in a container
+        "    return [E()]",
+        "    return (E(), {'k': E()})",
+        // a subclass of the expected type whose __eq__ lies
+        "    class I(int):\n        def __eq__(self, o):\n            return True\n        __hash__ = int.__hash__\n    return I(0)",
+        "    class L(list):\n        def __eq__(self, o):\n            return True\n    return L()",
+    ] {
+        not_rewarded(&v, &program, &format!("{eq}def add(a, b):\n{body}\n")).await;
+    }
+    // The same objects against a test file's test_* function with plain ==, and
+    // against math.isclose / sorted / set on the trusted side.
+    let file =
+        "from solution import add\nimport math\n\ndef test_eq():\n    assert add(1, 2) == 3\n\ndef test_close():\n    assert math.isclose(add(1, 2), 3.0)\n\n\
+                def test_sorted():\n    assert sorted([add(1, 2)]) == [3]\n\ndef test_set():\n    assert set([add(1, 2)]) == {3}\n";
+    let program = TestProgram { setup: String::new(), tests: vec![TestSource::File { name: "test_add.py".into(), source: file.into() }] };
+    not_rewarded(&v, &program, &format!("{eq}def add(a, b):\n    return E()\n")).await;
+    // An honest candidate still passes all four.
+    let verdict = v.verify_code(&program, GOOD, false).await.unwrap();
+    assert_eq!((verdict.passed, verdict.total), (4, 4), "{verdict:?}");
+}
+
+#[tokio::test]
+async fn candidate_objects_work_through_handles() {
+    // Tests that build the candidate's own objects (MBPP 601's Pair, 367's Node) and
+    // iterate what it returns still work: calls and attributes go over the wire.
+    let v = verifier(5.0).await;
+    let program = TestProgram::from_asserts(
+        "root = Node(1)\nroot.left = Node(2)\nroot.left.left = Node(3)\n",
+        [
+            "assert depth(root) == 3",
+            "assert total([Pair(1, 2), Pair(3, 4)]) == 6",
+            "assert list(squares(3)) == [0, 1, 4]",
+            "assert str(Pair(1, 2)) == 'Pair(1, 2)'",
+            "assert Pair(1, 2) != Pair(1, 2)",
+        ],
+    );
+    let code = "class Node:\n    def __init__(self, d):\n        self.d, self.left, self.right = d, None, None\n\
+                def depth(n):\n    return 0 if n is None else 1 + max(depth(n.left), depth(n.right))\n\
+                class Pair:\n    def __init__(self, a, b):\n        self.a, self.b = a, b\n    def __str__(self):\n        return f'Pair({self.a}, {self.b})'\n\
+                def total(ps):\n    return sum(p.b for p in ps)\n\
+                def squares(n):\n    for i in range(n):\n        yield i * i\n";
+    let verdict = v.verify_code(&program, code, false).await.unwrap();
+    let got: Vec<&str> = verdict.tests.iter().map(|t| t.outcome.as_str()).collect();
+    assert_eq!(got, ["pass"; 5], "{verdict:?}");
+}
+
+/// Files the sandbox must not show: one in $HOME, an RPC-token-like file in a state
+/// dir, the task tree, and host Unix sockets (a path one and an abstract one).
+#[tokio::test]
+async fn the_sandbox_hides_the_users_files_and_sockets() {
+    let v = verifier(5.0).await;
+    assert_eq!(v.isolation(), Isolation::Bwrap, "the default isolation is bwrap (scripts/setup.sh installs it)");
+    let home = PathBuf::from(std::env::var("HOME").unwrap());
+    let secret = home.join(format!(".rlvrd-secret-{}", random_hex(4)));
+    std::fs::write(&secret, "s3cret").unwrap();
+    let _cleanup = scopeguard(secret.clone());
+    let state = tempfile::tempdir_in(&home).unwrap();
+    let token = state.path().join("rpc.token");
+    std::fs::write(&token, "tok").unwrap();
+    let tasks = tempfile::tempdir_in(&home).unwrap();
+    let test_file = tasks.path().join("test_task.py");
+    std::fs::write(&test_file, "assert add(1, 2) == 3\n").unwrap();
+    let sock_dir = tempfile::tempdir_in(&home).unwrap();
+    let sock_path = sock_dir.path().join("s.sock");
+    let _path_listener = std::os::unix::net::UnixListener::bind(&sock_path).unwrap();
+    let abstract_name = format!("rlvrd-test-{}", random_hex(4));
+    let _abstract_listener = {
+        use std::os::linux::net::SocketAddrExt;
+        let addr = std::os::unix::net::SocketAddr::from_abstract_name(abstract_name.as_bytes()).unwrap();
+        std::os::unix::net::UnixListener::bind_addr(&addr).unwrap()
+    };
+    let code = "import os, socket\n\
+                def read(p):\n    try:\n        open(p).read()\n        return 'read'\n    except OSError:\n        return 'denied'\n\
+                def write(p):\n    try:\n        open(p, 'a').write('x')\n        return 'written'\n    except OSError:\n        return 'denied'\n\
+                def listdir(p):\n    try:\n        os.listdir(p)\n        return 'listed'\n    except OSError:\n        return 'denied'\n\
+                def connect(addr):\n    s = socket.socket(socket.AF_UNIX)\n    try:\n        s.connect(addr)\n        return 'connected'\n    except OSError:\n        return 'denied'\n";
+    let q = |p: &Path| format!("{:?}", p.display().to_string());
+    let asserts = vec![
+        format!("assert read({}) == 'denied'", q(&secret)),
+        format!("assert read({}) == 'denied'", q(&token)),
+        format!("assert read({}) == 'denied'", q(&test_file)),
+        format!("assert write({}) == 'denied'", q(&test_file)),
+        format!("assert listdir({}) == 'denied'", q(&home)),
+        "assert listdir('/run') == 'denied'".to_string(),
+        format!("assert connect({}) == 'denied'", q(&sock_path)),
+        format!("assert connect('\\0{abstract_name}') == 'denied'"),
+        // The run's own directory works.
+        "assert write('own-file') == 'written'".to_string(),
+    ];
+    let program = TestProgram::from_asserts("", asserts);
+    let verdict = v.verify_code(&program, code, false).await.unwrap();
+    for t in &verdict.tests {
+        assert_eq!(t.outcome, Outcome::Pass, "{}: {}", t.source, t.detail);
+    }
+    assert_eq!(std::fs::read_to_string(&test_file).unwrap(), "assert add(1, 2) == 3\n");
+}
+
+/// Removes a file when dropped.
+fn scopeguard(path: PathBuf) -> impl Drop {
+    struct Guard(PathBuf);
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    Guard(path)
+}
+
+#[tokio::test]
+async fn a_missing_sandbox_is_refused_not_bypassed() {
+    // A config asking for bwrap on a machine where it cannot be found must fail to
+    // start, naming what to install; it must never fall back to no isolation.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = SandboxConfig { allow_paths: vec![dir.path().join("missing")], ..sandbox_cfg(2.0) };
+    let err = Verifier::new(&cfg, &RewardConfig::default()).await.err().expect("a missing allow_path is an error");
+    assert!(matches!(err, VerifierError::AllowPath { .. }), "{err}");
+    // Without bwrap on this machine.
+    let python = isolation::probe_python(Path::new("python3")).await.unwrap();
+    let result = isolation::launcher_in(&SandboxConfig::default(), &python, |_| None);
+    let err = result.err().expect("no bwrap must be an error");
+    let msg = err.to_string();
+    assert!(msg.contains("bubblewrap") && msg.contains("isolation = \"none\""), "{msg}");
 }

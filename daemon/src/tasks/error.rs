@@ -6,18 +6,21 @@ use serde::Serialize;
 
 /// One problem with one file (or one record of a file).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, thiserror::Error)]
-#[error("{file}{}: {reason}", .line.map(|l| format!(":{l}")).unwrap_or_default())]
+#[error("{file}{}{}: {reason}", .line.map(|l| format!(":{l}")).unwrap_or_default(), .record.map(|r| format!(" record {r}")).unwrap_or_default())]
 pub struct TaskError {
     /// Path relative to the task root (`/` separated); the root itself is `.`.
     pub file: String,
     /// 1-based line, when the problem has one.
     pub line: Option<usize>,
+    /// 1-based record number inside a JSON array file (whose records have no line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<usize>,
     pub reason: ErrorReason,
 }
 
 impl TaskError {
     pub fn new(file: impl Into<String>, line: Option<usize>, reason: ErrorReason) -> Self {
-        TaskError { file: file.into(), line, reason }
+        TaskError { file: file.into(), line, record: None, reason }
     }
 }
 

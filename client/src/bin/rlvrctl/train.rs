@@ -42,6 +42,9 @@ pub fn print_status(st: &TrainStatus) {
         println!("  next ckpt step {n} (in ~{})", human_duration(eta));
     }
     println!("  serving   {}", st.serving_adapter);
+    if !st.sandbox.is_empty() {
+        println!("  sandbox   {}", st.sandbox);
+    }
     if let Some(l) = &st.last {
         println!(
             "  last step reward {:.3}, pass {:.0}%, length {:.0} tokens, zero-variance groups {:.0}%",

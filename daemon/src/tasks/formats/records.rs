@@ -84,8 +84,15 @@ pub fn parse_json_array(rel: &str, text: &str, opts: ParseOptions) -> Loaded {
     for (i, value) in values.into_iter().enumerate() {
         let place = Place { rel, line: None, label: format!("record {}", i + 1), mbpp_file: is_mbpp_name(rel) };
         let result = RawRecord::deserialize(value)
-            .map_err(|e| TaskError::new(rel, None, ErrorReason::Json(format!("{}: {e}", place.label))))
-            .and_then(|record| record_to_task(record, &place, opts));
+            .map_err(|e| TaskError::new(rel, None, ErrorReason::Json(e.to_string())))
+            .and_then(|record| record_to_task(record, &place, opts))
+            .map_err(|mut e| {
+                // Every problem of an array record says which record it is.
+                if e.line.is_none() {
+                    e.record = Some(i + 1);
+                }
+                e
+            });
         // Records of an array have no line; their index stands in for duplicate reports.
         push(&mut out, &mut seen, result, i + 1);
     }

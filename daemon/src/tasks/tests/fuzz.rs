@@ -30,11 +30,25 @@ const HUMANEVAL: &str = r#"{"task_id": "HumanEval/0", "prompt": "def add(a, b):\
 const TOML: &str = "id = 7\nprompt = '''\nAdd two numbers.\n'''\nentry_point = \"add\"\nsolution = \"def add(a, b): return a + b\"\nsetup = \"import math\"\nsplit = \"train\"\nweight = 2.0\ntags = [\"x\", \"y\"]\n";
 const TEST_PY: &str = "import math\n\ndef test_add():\n    assert add(1, 2) == 3, \"1 + 2\"\n    s = '''multi\n(line'''\n\nassert add(0, 0) == 0  # plain\n";
 
-/// Every parser on one input.
+/// Every parser on one input. None may panic, and every error must say where: its
+/// file, and a line within the input (JSONL, JSON syntax) or the record's number
+/// (records of a JSON array).
 fn parse_all(text: &str) {
-    let _ = parse_jsonl("f.jsonl", text, OPTS);
-    let _ = parse_jsonl("mbpp.jsonl", text, OPTS);
-    let _ = parse_json_array("f.json", text, OPTS);
+    let lines = text.lines().count().max(1);
+    for rel in ["f.jsonl", "mbpp.jsonl"] {
+        for e in parse_jsonl(rel, text, OPTS).errors {
+            assert_eq!(e.file, rel, "{e:?}");
+            let line = e.line.unwrap_or_else(|| panic!("a JSONL error names its line: {e:?} for {text:?}"));
+            assert!((1..=lines).contains(&line), "line {line} of {lines}: {e:?}");
+        }
+    }
+    for e in parse_json_array("f.json", text, OPTS).errors {
+        assert_eq!(e.file, "f.json", "{e:?}");
+        match e.line {
+            Some(line) => assert!((1..=lines + 1).contains(&line), "line {line} of {lines}: {e:?}"),
+            None => assert!(e.record.is_some() && e.to_string().contains("record "), "an array error names its record: {e:?}"),
+        }
+    }
     let _ = python::check(text);
     let _ = crate::tasks::formats::plain_asserts(text);
 }

@@ -1,20 +1,26 @@
-# rlvrd verifier harness: runs ONE candidate against its tests inside the sandbox.
+# rlvrd verifier, trusted side: runs a task's tests against a candidate that lives in
+# another process.
 #
-# Started as `python3 -I -S -c <this file>` by daemon/src/reward/sandbox.rs.
-# Protocol (daemon/src/reward/protocol.rs):
-#   stdin  the job, read to EOF and then replaced by /dev/null (the candidate sees a
-#          closed stdin): length-prefixed UTF-8 fields "<len>\n<bytes>": nonce, code,
-#          setup, number of tests, then per test: kind ("assert" | "file"), name, source.
-#   fd 3   one JSON line per event, each carrying the nonce:
-#          plan (the list of tests, sent BEFORE any candidate code runs), phase
-#          (outcome of the candidate code / setup code), test (one per test, streamed
-#          so a later timeout still credits earlier passes), done.
-#   stdout/stderr belong to the candidate.
+# Started as `python3 -S -s -B -c <wire.py + this file>` in its own sandbox, next to the
+# candidate's process (candidate.py). It never executes candidate code: the candidate's
+# top-level names appear here as proxies (RemoteObject) whose calls, attribute reads
+# and protocol methods are requests over a pipe, answered with plain data (wire.py).
+# Every value a test compares is therefore a builtin value built by this process, and
+# `==`, `math.isclose`, `set(...)`, `sorted(...)` run on trusted values. A candidate
+# object that is not plain data stays a handle: it equals only itself.
+#
+# Protocol with the daemon (daemon/src/reward/protocol.rs):
+#   stdin  the job, read to EOF: length-prefixed UTF-8 fields "<len>\n<bytes>": setup,
+#          number of tests, then per test: kind ("assert" | "file"), name, source.
+#   fd 3   one JSON line per event: plan (the list of tests), phase (outcome of the
+#          candidate code / setup code), test (one per test, streamed so a later
+#          timeout still credits earlier passes), done. Only this process holds fd 3.
+#   fd 4   replies from the candidate; fd 5 requests to it.
+# When the candidate's process ends in the middle (os._exit, a signal, the memory
+# limit) this process stops reporting: the daemon fills the remaining tests from the
+# way the candidate's process ended.
 # Start-up time is most of a run's cost, so this file imports no module that pulls in
 # `re` or `enum` (json, ast, types do): it uses _ast and writes its JSON itself.
-# The nonce and the fd only stop naive forging of results (a candidate printing JSON);
-# code running in this interpreter can find both. The sandbox around this process
-# (namespaces, uid, rlimits) is the security boundary, not this file.
 
 import _ast
 import os
@@ -71,15 +77,19 @@ def _snake(name):
 
 def classify(exc):
     """Outcome class of an exception: the nearest *builtin* class in its MRO, so that
-    candidate-defined exception classes cannot grow the taxonomy without bound."""
+    exception classes defined by tests cannot grow the taxonomy without bound."""
+    return classify_class(_type(exc))
+
+
+def classify_class(exc_type):
     try:
-        if _isinstance(exc, AssertionError):
+        if issubclass(exc_type, AssertionError):
             return "assertion_failure"
-        if _isinstance(exc, MemoryError):
+        if issubclass(exc_type, MemoryError):
             return "memory_limit"
-        if _isinstance(exc, SyntaxError):  # IndentationError, TabError too
+        if issubclass(exc_type, SyntaxError):  # IndentationError, TabError too
             return "syntax_error"
-        for cls in _type(exc).__mro__:
+        for cls in exc_type.__mro__:
             if cls.__module__ == "builtins":
                 return _snake(cls.__name__)
     except BaseException:
@@ -135,9 +145,9 @@ def read_job(data):
         pos = nl + 1 + n
         return data[nl + 1 : pos].decode("utf-8", "replace")
 
-    nonce, code, setup = field(), field(), field()
+    setup = field()
     tests = [{"kind": field(), "name": field(), "source": field()} for _ in range(int(field()))]
-    return {"nonce": nonce, "code": code, "setup": setup, "tests": tests}
+    return {"setup": setup, "tests": tests}
 
 
 def _builtin_exceptions():
@@ -146,22 +156,19 @@ def _builtin_exceptions():
     return {c for c in vars(builtins).values() if _isinstance(c, _type) and issubclass(c, BaseException)}
 
 
-# str() of a builtin exception only formats its args; a candidate subclass may run code.
+# str() of a builtin exception only formats its args; a subclass may run code.
 _EXC_SAFE_STR = _builtin_exceptions()
+_BUILTIN_EXCEPTIONS = {c.__name__: c for c in _EXC_SAFE_STR}
 
 
 class Reporter:
-    def __init__(self, nonce, pid):
-        self._nonce = nonce
+    def __init__(self, pid):
         self._pid = pid
 
     def __call__(self, **event):
-        # A process forked by the candidate shares fd 3 and this object: it must not
-        # report (it would duplicate or forge results), and it must not go on running
-        # the tests either.
+        # A process forked by test code shares fd 3: it must not report twice.
         if _getpid() != self._pid:
             _exit(0)
-        event["nonce"] = self._nonce
         data = (_json(event) + "\n").encode()
         while data:
             data = data[_write(RESULT_FD, data):]
@@ -198,22 +205,9 @@ def _assert_runner(node, filename):
 
 
 def _equal(got, want):
-    """`got == want`, except that an object of a candidate-defined class does not get to
-    declare itself equal to a builtin expected value (the "always equal" reward hack:
-    `__eq__ = lambda *a: True`). Values of builtin types, their subclasses (compared by
-    the builtin's own __eq__) and stdlib types (Fraction, Decimal...) compare as usual.
-    Best effort: an always-equal object nested inside a list still gets through."""
-    if _type(got) in _SAFE_TYPES or _type(want) not in _SAFE_TYPES:
-        return bool(got == want)
-    eq = _type(want).__eq__(want, got)
-    if eq is not NotImplemented:
-        return bool(eq)
-    if any(getattr(c, "__module__", None) in _CANDIDATE_MODULES for c in _type(got).__mro__):
-        return False
+    """`got == want` on values this process built: plain data decoded from the wire, or
+    RemoteObjects, which equal only themselves."""
     return bool(got == want)
-
-
-_CANDIDATE_MODULES = ("solution", "setup", "__main__")
 
 
 def _plan_assert(i, source):
@@ -323,6 +317,8 @@ def run_tests(report, plan, g, failed):
                         _exec(item, ns)
                     except BaseException as exc:
                         broken = (classify(exc), "test file setup: " + describe(exc))
+                    if _gone:
+                        return
                 continue
             if broken is not None:
                 outcome, detail = broken
@@ -332,48 +328,237 @@ def run_tests(report, plan, g, failed):
                     outcome, detail = "pass", ""
                 except BaseException as exc:
                     outcome, detail = classify(exc), describe(exc)
+            if _gone:
+                return  # no verdict for this test: the candidate's end decides it
             report(event="test", index=index, outcome=outcome, detail=detail)
             index += 1
 
 
+class CandidateGone(BaseException):
+    """The candidate's process ended in the middle of a test. A BaseException so that a
+    test's `except Exception` does not swallow it; `_gone` stops reporting anyway."""
+
+
+_remote_by_id = {}
+_chan = None
+_gone = False
+
+
+def _remote(n):
+    obj = _remote_by_id.get(n)
+    if obj is None:
+        obj = _remote_by_id[n] = RemoteObject(n)
+    return obj
+
+
+def _to_wire(x):
+    if _type(x) is RemoteObject:
+        return Handle(object.__getattribute__(x, "_n"))
+    # A builtin or standard-library class or function (`int`, `math.sqrt`, `len`):
+    # sent by name when the name leads back to this very object.
+    module, qualname = getattr(x, "__module__", None), getattr(x, "__qualname__", None)
+    if _type(module) is _str and _type(qualname) is _str and _trusted_twin(None, module, qualname) is x:
+        return Ref(module + ":" + qualname)
+    raise WireError("a %s cannot be passed to the candidate (plain data and its own objects only)" % _typename(x))
+
+
+def _request(*req):
+    """One request to the candidate; its answer as a trusted value, or the exception it
+    reported, raised here as the builtin class of the same name."""
+    try:
+        payload = encode(req, _to_wire)
+    except WireError as exc:
+        raise TypeError(_str(exc))
+    raw = b""
+    try:
+        _chan.send(payload)
+        raw = _chan.recv()
+        reply = decode(raw, _remote)
+    except (EOFError, OSError):
+        global _gone
+        _gone = True
+        raise CandidateGone()
+    except (WireError, ValueError) as exc:
+        raise TypeError("malformed reply from the candidate (%s): %r" % (exc, raw[:40]))
+    if _type(reply) is tuple and _len(reply) == 2 and reply[0] == "ok":
+        return reply[1]
+    if _type(reply) is tuple and _len(reply) == 3 and reply[0] == "err" and _type(reply[1]) is _str and _type(reply[2]) is _str:
+        cls = _BUILTIN_EXCEPTIONS.get(reply[1], Exception)
+        raise cls(_short(reply[2], MAX_DETAIL))
+    raise TypeError("malformed reply from the candidate: %r" % raw[:40])
+
+
+class RemoteObject:
+    """An object living in the candidate's process. Calls, attribute access and the
+    container protocol are forwarded; equality and hashing are identity, decided here."""
+
+    __slots__ = ("_n", "__weakref__")
+
+    def __init__(self, n):
+        object.__setattr__(self, "_n", n)
+
+    def __call__(self, *args, **kwargs):
+        return _request("call", object.__getattribute__(self, "_n"), args, kwargs)
+
+    def __getattr__(self, name):
+        return _request("getattr", object.__getattribute__(self, "_n"), name)
+
+    def __setattr__(self, name, value):
+        _request("setattr", object.__getattribute__(self, "_n"), name, value)
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    def __hash__(self):
+        return object.__getattribute__(self, "_n")
+
+    def __repr__(self):
+        return "<candidate object #%d>" % object.__getattribute__(self, "_n")
+
+    def _op(self, name, *args):
+        return _request("op", name, object.__getattribute__(self, "_n"), args)
+
+    def __str__(self):
+        return self._op("str")
+
+    def __len__(self):
+        return self._op("len")
+
+    def __iter__(self):
+        return self._op("iter")
+
+    def __next__(self):
+        return self._op("next")
+
+    def __getitem__(self, key):
+        return self._op("getitem", key)
+
+    def __setitem__(self, key, value):
+        self._op("setitem", key, value)
+
+    def __delitem__(self, key):
+        self._op("delitem", key)
+
+    def __contains__(self, item):
+        return self._op("contains", item)
+
+    def __bool__(self):
+        return self._op("bool")
+
+    def __int__(self):
+        return self._op("int")
+
+    def __float__(self):
+        return self._op("float")
+
+    def __index__(self):
+        return self._op("index")
+
+    def __lt__(self, other):
+        return self._op("lt", other)
+
+    def __le__(self, other):
+        return self._op("le", other)
+
+    def __gt__(self, other):
+        return self._op("gt", other)
+
+    def __ge__(self, other):
+        return self._op("ge", other)
+
+
+_CANDIDATE_MODULES = ("solution", "__main__", "setup")
+
+
+def _trusted_twin(value, module, qualname):
+    """The object a candidate name refers to when it comes from the standard library
+    (`import math`, `from collections import Counter`): imported here, so the tests use
+    the real one. None when it is the candidate's own (or `value` is a plain value)."""
+    if module is None or module in _CANDIDATE_MODULES:
+        return None
+    stdlib = getattr(sys, "stdlib_module_names", ())
+    if module.split(".")[0] not in stdlib and module != "builtins":
+        return None
+    try:
+        obj = __import__(module, fromlist=["_"])
+        if qualname is None:
+            return obj if value is None else None
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+        return obj
+    except BaseException:
+        return None
+
+
+def install_names(g, names):
+    for entry in names:
+        if _type(entry) is not tuple or _len(entry) != 4 or _type(entry[0]) is not _str:
+            raise TypeError("malformed name list from the candidate")
+        name, value, module, qualname = entry
+        twin = _trusted_twin(value, module, qualname) if value is None or _type(value) is RemoteObject else None
+        if twin is not None:
+            g[name] = twin
+        elif value is not None or qualname is not None or module is None:
+            g[name] = value
+
+
 def main():
+    global _chan
     job = read_job(sys.stdin.buffer.read())
-    # What -I would do (we cannot pass -I, see isolation.rs): no cwd on sys.path.
     sys.path[:] = [p for p in sys.path if p]
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    report = Reporter(job.pop("nonce"), _getpid())
+    report = Reporter(_getpid())
+    _chan = Channel(4, 5)
 
     plan = build_plan(job["tests"])
     units = [item for _, items in plan for item in items if _isinstance(item, Test)]
     report(event="plan", tests=[{"name": t.name, "source": _short(t.source, MAX_SOURCE)} for t in units])
 
-    # The candidate runs as module `solution` (so test files can `from solution import
-    # f`) whose __name__ is not "__main__": demo blocks under a main guard (often
-    # calling input()) do not run, as in the HumanEval/MBPP reference harnesses.
+    # Tests see the candidate as module `solution` (so test files can `from solution
+    # import f`), filled with proxies for its top-level names.
     module = _type(sys)("solution")
     sys.modules["solution"] = module
     g = module.__dict__
-    # -S skips site, which is what defines exit()/quit(): restore them so a candidate
-    # calling exit() gets SystemExit (a failure), not a NameError.
     import builtins
 
     builtins.exit = builtins.quit = sys.exit
-
-    outcome, detail = run_phase(report, "code", "solution.py", job["code"], g)
+    try:
+        ready = decode(_chan.recv(), _remote)
+    except (EOFError, OSError):
+        _exit(0)  # the candidate died while running its code: the daemon says how
+    except (WireError, ValueError) as exc:
+        ready = ("TypeError", "candidate protocol: %s" % exc)
+    if _type(ready) is tuple and _len(ready) == 4 and ready[0] == "ready" and _type(ready[1]) is _str and _type(ready[2]) is _str:
+        _, cls_name, detail, names = ready
+        if cls_name == "pass":
+            try:
+                install_names(g, names)
+            except TypeError as exc:
+                cls_name, detail = "TypeError", "candidate protocol: %s" % exc
+    else:
+        cls_name, detail = ready if _type(ready) is tuple and _len(ready) == 2 else ("TypeError", "candidate protocol: malformed first message")
+    outcome = "pass" if cls_name == "pass" else classify_class(_BUILTIN_EXCEPTIONS.get(cls_name, Exception))
+    detail = _short(cls_name + ": " + detail if outcome != "pass" and detail else detail, MAX_DETAIL)
+    report(event="phase", phase="code", outcome=outcome, detail=detail)
     failed = None if outcome == "pass" else (outcome, "candidate code: " + detail)
     if failed is None:
         outcome, detail = run_phase(report, "setup", "setup.py", job["setup"], g)
         failed = None if outcome == "pass" else (outcome, "setup code: " + detail)
-    run_tests(report, plan, g, failed)
+    if not _gone:
+        run_tests(report, plan, g, failed)
+    if _gone:
+        _exit(0)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except BaseException:
             pass
     report(event="done")
-    # Skip atexit handlers and thread joins the candidate may have registered.
     _exit(0)
 
 
