@@ -374,9 +374,12 @@ pub struct SandboxConfig {
     pub max_open_files: u64,
     /// Captured stdout/stderr bound, bytes.
     pub max_output_bytes: usize,
-    /// Concurrent runs (0 = number of cores).
+    /// Concurrent runs (0 = two per core).
     pub workers: usize,
     pub isolation: IsolationMode,
+    /// Fork runs from pre-started interpreters (bwrap with a root daemon); otherwise
+    /// every run starts its own sandbox and interpreters.
+    pub prestart: bool,
     /// Extra directories a run may read (bwrap): packages the tasks' code imports.
     pub allow_paths: Vec<PathBuf>,
     /// Deprecated: `off` means `isolation = "none"`, other values are ignored.
@@ -409,6 +412,7 @@ impl Default for SandboxConfig {
             max_output_bytes: 64 * 1024,
             workers: 0,
             isolation: IsolationMode::Bwrap,
+            prestart: true,
             allow_paths: Vec::new(),
             network: None,
         }
@@ -669,7 +673,7 @@ impl Config {
         check((1..=4096).contains(&s.max_processes), "sandbox.max_processes", "must be between 1 and 4096");
         check((16..=65_536).contains(&s.max_open_files), "sandbox.max_open_files", "must be between 16 and 65536");
         check(s.max_output_bytes >= 1024, "sandbox.max_output_bytes", "must be >= 1024");
-        check(s.workers <= 256, "sandbox.workers", "must be <= 256 (0 = number of cores)");
+        check(s.workers <= 256, "sandbox.workers", "must be <= 256 (0 = two per core)");
         let t = &self.tasks;
         check((0.0..=1.0).contains(&t.eval_fraction), "tasks.eval_fraction", "must be in [0, 1]");
         check(t.max_file_bytes >= 1024, "tasks.max_file_bytes", "must be >= 1024");

@@ -42,6 +42,24 @@ pub fn run(cfg: &Config, o: &BenchVerifyOpts) -> anyhow::Result<()> {
         }
         let secs = started.elapsed().as_secs_f64();
 
+        // What training does: a group of 8 completions of one task, Ruff once for the
+        // group, the runs sharing the pool. 8 copies of each reference solution.
+        let grouped: Vec<_> = tasks.iter().take(128).cloned().collect();
+        let t = Instant::now();
+        let mut set = tokio::task::JoinSet::new();
+        for task in grouped.iter().cloned() {
+            let verifier = verifier.clone();
+            set.spawn(async move {
+                let completions = vec![(task.code.clone(), false); 8];
+                verifier.verify_group(&task.program(), &completions).await
+            });
+        }
+        let mut group_runs = 0usize;
+        while let Some(r) = set.join_next().await {
+            group_runs += r??.len();
+        }
+        let group_secs = t.elapsed().as_secs_f64();
+
         // Ruff alone: one process per candidate, and one per GRPO-sized group of 8.
         let codes: Vec<&str> = tasks.iter().map(|t| t.code.as_str()).take(200).collect();
         let t = Instant::now();
@@ -62,6 +80,8 @@ pub fn run(cfg: &Config, o: &BenchVerifyOpts) -> anyhow::Result<()> {
             "passed": passed,
             "seconds": secs,
             "runs_per_s": runs as f64 / secs,
+            "group_runs": group_runs,
+            "runs_per_s_in_groups_of_8": group_runs as f64 / group_secs,
             "workers": info.workers,
             "isolation": info.isolation,
             "python": info.python_version,

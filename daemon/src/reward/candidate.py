@@ -1,6 +1,7 @@
 # rlvrd verifier, candidate side: runs the model-written code and nothing else.
 #
-# Started as `python3 -S -s -B -c <wire.py + this file>` inside the sandbox. It never
+# Compiled with wire.py in front (daemon/src/reward/mod.rs) and started as
+# `python3 -S -s -B candidate.pyc` inside the sandbox. It never
 # sees a test: stdin carries only the candidate's code (read to EOF, then replaced by
 # /dev/null), and afterwards it answers requests from the trusted runner (trusted.py)
 # on fd 4, replying on fd 3. Everything it sends is plain data or a handle (wire.py),
@@ -148,8 +149,10 @@ _PID = [os.getpid()]
 
 
 def main():
+    _PID[0] = os.getpid()
     code = sys.stdin.buffer.read().decode("utf-8", "replace")
-    sys.path[:] = [p for p in sys.path if p]
+    # What -I would do: drop the script's own directory (sys.path[0]).
+    del sys.path[0]
 
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
@@ -188,4 +191,7 @@ def main():
     os._exit(0)
 
 
-main()
+# Run as a script; a zygote (zygote.py) loads this file under another name and calls
+# main() in each forked child instead.
+if __name__ == "__main__":
+    main()

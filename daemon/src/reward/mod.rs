@@ -24,6 +24,7 @@ mod sandbox;
 mod scratch;
 #[cfg(test)]
 mod tests;
+mod zygote;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -42,14 +43,19 @@ use crate::config::{RewardConfig, SandboxConfig};
 use isolation::Launcher;
 use protocol::{Assembled, Job};
 use ruff::Ruff;
-use sandbox::{Capture, Limits, RawRun};
+use sandbox::{Capture, Limits, RawRun, Start};
 pub(crate) use scratch::unique_suffix;
 use scratch::{next_seq, Scratch};
 
-/// The candidate's side of a run, passed with `python -c`.
+/// The candidate's side of a run.
 const CANDIDATE: &str = concat!(include_str!("wire.py"), include_str!("candidate.py"));
-/// The trusted test runner, passed with `python -c`.
+/// The trusted test runner.
 const TRUSTED: &str = concat!(include_str!("wire.py"), include_str!("trusted.py"));
+/// File names of the compiled scripts in the harness directory.
+const CANDIDATE_PYC: &str = "candidate.pyc";
+const TRUSTED_PYC: &str = "trusted.pyc";
+/// The pre-started interpreter that forks runs (zygote.rs).
+const ZYGOTE: &str = include_str!("zygote.py");
 
 /// What a candidate is run against: its code first, then `setup`, then `tests`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,6 +146,8 @@ struct Inner {
     launcher: Launcher,
     ruff: Ruff,
     pool: Semaphore,
+    /// Pre-started interpreters (candidate side, trusted side), where usable.
+    zygotes: Option<(zygote::Zygote, zygote::Zygote)>,
     scratch: Scratch,
     info: VerifierInfo,
 }
@@ -158,8 +166,16 @@ impl Verifier {
         let ruff = Ruff::locate(&sandbox.ruff, &py.scripts, &reward.ruff_select, &py.version).await?;
         let scratch = Scratch::create()?;
         let limits = limits(sandbox);
-        let launcher = isolation::launcher(sandbox, &py)?;
-        if let Err(e) = probe(&launcher, &scratch.0, &limits).await {
+        let mut launcher = isolation::launcher(sandbox, &py)?;
+        launcher.harness = compile_harness(&py.executable, &scratch.0).await?;
+        let zygotes = match (sandbox.prestart, launcher.zygote_spec(CANDIDATE_PYC), launcher.zygote_spec(TRUSTED_PYC)) {
+            (true, Some(c), Some(t)) => Some((zygote::Zygote::new(c), zygote::Zygote::new(t))),
+            _ => None,
+        };
+        if let Err(e) = probe(&launcher, None, &scratch.0, &limits).await {
+            return Err(VerifierError::IsolationUnavailable { mode: sandbox.isolation_mode(), detail: format!("a trivial candidate did not pass: {e}") });
+        }
+        if let Err(e) = probe(&launcher, zygotes.as_ref(), &scratch.0, &limits).await {
             return Err(VerifierError::IsolationUnavailable { mode: sandbox.isolation_mode(), detail: format!("a trivial candidate did not pass: {e}") });
         }
         if sandbox.network.is_some() {
@@ -174,7 +190,9 @@ impl Verifier {
                 tracing::warn!("sandbox isolation is `none`: generated code runs with rlimits only and can read (and with a non-root daemon, write) your files")
             }
         }
-        let workers = if sandbox.workers == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { sandbox.workers };
+        // 0: two runs per core. A run is two processes that mostly take turns (the
+        // tests call the candidate and wait), so one run per core leaves cores idle.
+        let workers = if sandbox.workers == 0 { 2 * std::thread::available_parallelism().map_or(1, |n| n.get()) } else { sandbox.workers };
         let info = VerifierInfo {
             isolation: launcher.isolation,
             python: py.executable.clone(),
@@ -186,8 +204,14 @@ impl Verifier {
             per_run_uid: unsafe { libc::geteuid() } == 0,
         };
         tracing::info!(isolation = %info.isolation, python = %info.python.display(), ruff = %info.ruff_version, workers, "verifier ready");
-        let inner = Inner { reward: reward.clone(), limits, launcher, ruff, pool: Semaphore::new(workers), scratch, info };
+        let inner = Inner { reward: reward.clone(), limits, launcher, ruff, pool: Semaphore::new(workers), zygotes, scratch, info };
         Ok(Verifier { inner: Arc::new(inner) })
+    }
+
+    /// Pids of the running zygotes (tests).
+    #[cfg(test)]
+    pub(crate) fn zygote_pids(&self) -> Vec<u32> {
+        self.inner.zygotes.iter().flat_map(|(c, t)| [c.pid(), t.pid()]).flatten().collect()
     }
 
     /// Network isolation in force.
@@ -267,7 +291,7 @@ impl Verifier {
     /// One sandboxed run, waiting for a pool slot first.
     async fn run_pooled(&self, program: &TestProgram, code: &str) -> Result<Executed, VerifierError> {
         let _permit = self.inner.pool.acquire().await.expect("the pool semaphore is never closed");
-        execute(&self.inner.launcher, &self.inner.scratch.0, &self.inner.limits, program, code).await
+        execute(&self.inner.launcher, self.inner.zygotes.as_ref(), &self.inner.scratch.0, &self.inner.limits, program, code).await
     }
 
     fn verdict(&self, code: String, run: Executed, lint: RuffReport, truncated: bool) -> Verdict {
@@ -329,24 +353,75 @@ fn limits(cfg: &SandboxConfig) -> Limits {
     }
 }
 
-async fn execute(launcher: &Launcher, scratch: &Path, limits: &Limits, program: &TestProgram, code: &str) -> Result<Executed, VerifierError> {
+async fn execute(
+    launcher: &Launcher,
+    zygotes: Option<&(zygote::Zygote, zygote::Zygote)>,
+    scratch: &Path,
+    limits: &Limits,
+    program: &TestProgram,
+    code: &str,
+) -> Result<Executed, VerifierError> {
     // Two sequence numbers: the two sides get different uids (root daemon), so the
     // candidate cannot signal or trace the runner even without namespaces.
     let seq = next_seq();
-    // The run dirs (modes other than bwrap) live until the run is over.
-    let (candidate, _candidate_dir) = launcher.prepare(scratch, 2 * seq, CANDIDATE)?;
-    let (trusted, _trusted_dir) = launcher.prepare(scratch, 2 * seq + 1, TRUSTED)?;
     let job = Job::new(program).to_bytes();
-    let raw = sandbox::run_pair(&candidate, code.as_bytes(), &trusted, &job, limits).await?;
+    let raw = match (zygotes, launcher.run_uid(2 * seq), launcher.run_uid(2 * seq + 1)) {
+        (Some((cz, tz)), Some(cuid), Some(tuid)) => {
+            let (c, t) = (Start::Fork { zygote: cz, uid: cuid }, Start::Fork { zygote: tz, uid: tuid });
+            sandbox::run_pair(c, code.as_bytes(), t, &job, limits).await?
+        }
+        _ => {
+            // The run dirs (modes other than bwrap) live until the run is over.
+            let (candidate, _candidate_dir) = launcher.prepare(scratch, 2 * seq, CANDIDATE_PYC)?;
+            let (trusted, _trusted_dir) = launcher.prepare(scratch, 2 * seq + 1, TRUSTED_PYC)?;
+            sandbox::run_pair(Start::Spawn(&candidate), code.as_bytes(), Start::Spawn(&trusted), &job, limits).await?
+        }
+    };
     let stderr = String::from_utf8_lossy(&raw.trusted_stderr.bytes[..raw.trusted_stderr.bytes.len().min(2000)]).into_owned();
     let assembled = protocol::assemble(&raw.results, &raw.end, &stderr)?;
     Ok(Executed { raw, assembled })
 }
 
+/// Write the two scripts into `<scratch>/harness` and compile them with the verifier's
+/// own interpreter (so the bytecode matches it); every run then loads bytecode instead
+/// of compiling ~600 lines. World-readable: a root daemon's runs use other uids.
+async fn compile_harness(python: &Path, scratch: &Path) -> Result<PathBuf, VerifierError> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch.join("harness");
+    std::fs::create_dir_all(&dir).map_err(|e| VerifierError::io("create", &dir, e))?;
+    let mut args: Vec<std::ffi::OsString> = vec!["-S".into(), "-s".into(), "-c".into(), COMPILE.into()];
+    for (name, source, pyc) in [("candidate.py", CANDIDATE, CANDIDATE_PYC), ("trusted.py", TRUSTED, TRUSTED_PYC), ("zygote.py", ZYGOTE, "zygote.pyc")] {
+        let src = dir.join(name);
+        std::fs::write(&src, source).map_err(|e| VerifierError::io("write", &src, e))?;
+        args.extend([src.into_os_string(), dir.join(pyc).into_os_string(), name.into()]);
+    }
+    let out = tokio::process::Command::new(python)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .map_err(|source| VerifierError::Spawn { program: python.into(), source })?;
+    if !out.status.success() {
+        return Err(VerifierError::Harness {
+            detail: format!("compiling the sandbox scripts failed ({})", out.status),
+            stderr: String::from_utf8_lossy(&out.stderr).chars().take(2000).collect(),
+        });
+    }
+    for entry in [dir.join(CANDIDATE_PYC), dir.join(TRUSTED_PYC), dir.join("zygote.pyc")] {
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o644)).map_err(|e| VerifierError::io("chmod", &entry, e))?;
+    }
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).map_err(|e| VerifierError::io("chmod", &dir, e))?;
+    Ok(dir)
+}
+
+/// Compiles (source, pyc, display name) triples given as arguments.
+const COMPILE: &str = "import py_compile, sys\na = sys.argv[1:]\nfor i in range(0, len(a), 3):\n    \
+                       py_compile.compile(a[i], cfile=a[i + 1], dfile=a[i + 2], doraise=True)\n";
+
 /// A launcher works if a trivial correct candidate passes under it.
-async fn probe(launcher: &Launcher, scratch: &Path, limits: &Limits) -> Result<(), VerifierError> {
+async fn probe(launcher: &Launcher, zygotes: Option<&(zygote::Zygote, zygote::Zygote)>, scratch: &Path, limits: &Limits) -> Result<(), VerifierError> {
     let program = TestProgram::from_asserts("", ["assert f() == 1"]);
-    let run = execute(launcher, scratch, limits, &program, "def f():\n    return 1\n").await?;
+    let run = execute(launcher, zygotes, scratch, limits, &program, "def f():\n    return 1\n").await?;
     match run.assembled.tests.first() {
         Some(t) if t.outcome.is_pass() => Ok(()),
         other => Err(VerifierError::Harness {

@@ -16,10 +16,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 
 use super::outcome::Outcome;
+use super::zygote::{ForkedRun, Zygote};
 use super::VerifierError;
 
-/// The harness writes its events to this descriptor (see harness.py).
-pub(crate) const RESULT_FD: RawFd = 3;
 /// Bound on the event stream: a plan plus one short line per test.
 const MAX_RESULT_BYTES: usize = 4 << 20;
 /// How long to wait for pipes to reach EOF once the group is dead. Only a process
@@ -134,35 +133,106 @@ fn pipe_cloexec() -> io::Result<(OwnedFd, OwnedFd)> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
+/// How one side of a run is started.
+pub(crate) enum Start<'a> {
+    /// A new process (its own sandbox) from this command line.
+    Spawn(&'a LaunchSpec),
+    /// A child of a pre-started interpreter, under this uid.
+    Fork { zygote: &'a Zygote, uid: u32 },
+}
+
+/// One started side: its end, and a way to kill all of it.
+enum Running {
+    Spawned { child: tokio::process::Child, _group: GroupKill, pgid: libc::pid_t },
+    Forked(ForkedRun),
+}
+
+impl Running {
+    /// Start `how` with `fds` as its descriptors 0, 1, 2, ... (`fds[0]` is stdin).
+    fn start(how: &Start<'_>, limits: &Limits, fds: &[RawFd]) -> Result<Running, VerifierError> {
+        match how {
+            Start::Spawn(spec) => {
+                let dup = |fd: RawFd| -> Result<Stdio, VerifierError> {
+                    // SAFETY: fcntl(F_DUPFD_CLOEXEC) on a descriptor we hold returns a new one we own.
+                    let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+                    if new < 0 {
+                        return Err(VerifierError::io("duplicate a pipe for", &spec.program, io::Error::last_os_error()));
+                    }
+                    // SAFETY: `new` was just created and is owned by nobody else.
+                    Ok(Stdio::from(unsafe { OwnedFd::from_raw_fd(new) }))
+                };
+                let mut extra = [(-1, -1); 3];
+                for (slot, (i, &fd)) in extra.iter_mut().zip(fds.iter().enumerate().skip(3)) {
+                    *slot = (fd, i as RawFd);
+                }
+                let mut cmd = command(spec, limits, extra);
+                cmd.stdin(dup(fds[0])?).stdout(dup(fds[1])?).stderr(dup(fds[2])?);
+                let child = cmd.spawn().map_err(|source| VerifierError::Spawn { program: spec.program.clone(), source })?;
+                let pgid = child.id().expect("a just-spawned child has a pid") as libc::pid_t;
+                Ok(Running::Spawned { child, _group: GroupKill(pgid), pgid })
+            }
+            Start::Fork { zygote, uid } => Ok(Running::Forked(zygote.run(*uid, limits, fds)?)),
+        }
+    }
+
+    async fn wait(&mut self) -> io::Result<RunEnd> {
+        match self {
+            Running::Spawned { child, .. } => {
+                let s = child.wait().await?;
+                Ok(match s.signal() {
+                    Some(sig) => RunEnd::Signaled(sig),
+                    None => RunEnd::Exited(s.code().unwrap_or(-1)),
+                })
+            }
+            Running::Forked(run) => run.wait().await,
+        }
+    }
+
+    fn kill(&self) {
+        match self {
+            // SAFETY: see GroupKill.
+            Running::Spawned { pgid, .. } => unsafe {
+                libc::kill(-*pgid, libc::SIGKILL);
+            },
+            Running::Forked(run) => run.kill(),
+        }
+    }
+}
+
 /// Run a candidate and its trusted test runner side by side, each under `limits` in
-/// its own process group, connected by two pipes (requests to the candidate on its
-/// fd 4, replies on its fd 3; the runner reads replies on fd 4, writes requests on
-/// fd 5 and its result events on fd 3, which only it holds). One wall-clock budget
-/// covers both.
+/// its own process group (or uid, when forked), connected by two pipes (requests to
+/// the candidate on its fd 4, replies on its fd 3; the runner reads replies on fd 4,
+/// writes requests on fd 5 and its result events on fd 3, which only it holds). One
+/// wall-clock budget covers both.
 pub(crate) async fn run_pair(
-    candidate: &LaunchSpec,
+    candidate: Start<'_>,
     candidate_stdin: &[u8],
-    trusted: &LaunchSpec,
+    trusted: Start<'_>,
     trusted_stdin: &[u8],
     limits: &Limits,
 ) -> Result<RawRun, VerifierError> {
-    let pipe_err = |e| VerifierError::io("create a pipe for", &candidate.program, e);
+    let pipe_err = |e| VerifierError::io("create a pipe for", "the sandbox", e);
     let (req_r, req_w) = pipe_cloexec().map_err(pipe_err)?;
     let (rep_r, rep_w) = pipe_cloexec().map_err(pipe_err)?;
-    let (tx, rx) = tokio::net::unix::pipe::pipe().map_err(pipe_err)?;
-    let result_w: OwnedFd = tx.into_blocking_fd().map_err(pipe_err)?;
-    let mut ccmd = command(candidate, limits, [(rep_w.as_raw_fd(), 3), (req_r.as_raw_fd(), 4), (-1, -1)]);
-    let mut tcmd = command(trusted, limits, [(result_w.as_raw_fd(), RESULT_FD), (rep_r.as_raw_fd(), 4), (req_w.as_raw_fd(), 5)]);
+    let (res_r, res_w) = pipe_cloexec().map_err(pipe_err)?;
+    let (cin_r, cin_w) = pipe_cloexec().map_err(pipe_err)?;
+    let (cout_r, cout_w) = pipe_cloexec().map_err(pipe_err)?;
+    let (cerr_r, cerr_w) = pipe_cloexec().map_err(pipe_err)?;
+    let (tin_r, tin_w) = pipe_cloexec().map_err(pipe_err)?;
+    let (tout_r, tout_w) = pipe_cloexec().map_err(pipe_err)?;
+    let (terr_r, terr_w) = pipe_cloexec().map_err(pipe_err)?;
     let started = Instant::now();
-    let mut cchild = ccmd.spawn().map_err(|source| VerifierError::Spawn { program: candidate.program.clone(), source })?;
-    let cgroup = GroupKill(cchild.id().expect("a just-spawned child has a pid") as libc::pid_t);
-    let mut tchild = tcmd.spawn().map_err(|source| VerifierError::Spawn { program: trusted.program.clone(), source })?;
-    let tgroup = GroupKill(tchild.id().expect("a just-spawned child has a pid") as libc::pid_t);
-    // Our copies must go, or no pipe ever reaches EOF.
-    drop((req_r, req_w, rep_r, rep_w, result_w));
+    let raw = |f: &OwnedFd| f.as_raw_fd();
+    let mut cproc = Running::start(&candidate, limits, &[raw(&cin_r), raw(&cout_w), raw(&cerr_w), raw(&rep_w), raw(&req_r)])?;
+    let mut tproc = Running::start(&trusted, limits, &[raw(&tin_r), raw(&tout_w), raw(&terr_w), raw(&res_w), raw(&rep_r), raw(&req_w)])?;
+    // Our copies of the children's ends must go, or no pipe ever reaches EOF.
+    drop((req_r, req_w, rep_r, rep_w, res_w, cin_r, cout_w, cerr_w, tin_r, tout_w, terr_w));
+    use tokio::net::unix::pipe::{Receiver, Sender};
+    let reader = |fd: OwnedFd| Receiver::from_owned_fd(fd).ok();
+    let writer = |fd: OwnedFd| Sender::from_owned_fd(fd).ok();
+    let (mut cin, cout, cerr) = (writer(cin_w), reader(cout_r), reader(cerr_r));
+    let (mut tin, tout, terr, results) = (writer(tin_w), reader(tout_r), reader(terr_r), reader(res_r));
 
-    let (mut cin, cout, cerr) = (cchild.stdin.take(), cchild.stdout.take(), cchild.stderr.take());
-    let (mut tin, tout, terr) = (tchild.stdin.take(), tchild.stdout.take(), tchild.stderr.take());
     let (mut out, mut err, mut res) = (Capture::default(), Capture::default(), Capture::default());
     let (mut tout_cap, mut terr_cap) = (Capture::default(), Capture::default());
     let max = limits.max_output_bytes;
@@ -185,16 +255,11 @@ pub(crate) async fn run_pair(
             pump(cerr, &mut err, max),
             pump(tout, &mut tout_cap, 0),
             pump(terr, &mut terr_cap, max),
-            pump(Some(rx), &mut res, MAX_RESULT_BYTES)
+            pump(results, &mut res, MAX_RESULT_BYTES)
         );
     };
     // Boxed, not pinned on the stack, so that dropping it ends the borrows of the captures.
     let mut io = Box::pin(io);
-    let status = |s: std::process::ExitStatus| match s.signal() {
-        Some(sig) => RunEnd::Signaled(sig),
-        None => RunEnd::Exited(s.code().unwrap_or(-1)),
-    };
-    let (cpgid, tpgid) = (cgroup.0, tgroup.0);
     let waiter = async {
         let deadline = tokio::time::sleep(limits.timeout);
         tokio::pin!(deadline);
@@ -202,57 +267,56 @@ pub(crate) async fn run_pair(
         let end = loop {
             tokio::select! {
                 biased;
-                t = tchild.wait() => {
+                t = tproc.wait() => {
                     let t = t?;
-                    break candidate_end.unwrap_or_else(|| status(t));
+                    break candidate_end.clone().unwrap_or(t);
                 }
-                c = cchild.wait(), if candidate_end.is_none() => candidate_end = Some(status(c?)),
+                c = cproc.wait(), if candidate_end.is_none() => candidate_end = Some(c?),
                 _ = &mut deadline => {
-                    // SAFETY: see GroupKill.
-                    unsafe {
-                        libc::kill(-cpgid, libc::SIGKILL);
-                        libc::kill(-tpgid, libc::SIGKILL);
-                    }
-                    tchild.wait().await?;
+                    cproc.kill();
+                    tproc.kill();
+                    tproc.wait().await?;
                     break RunEnd::TimedOut { after_s: limits.timeout.as_secs_f64() };
                 }
             }
         };
-        // SAFETY: see GroupKill. The candidate serves requests until the runner is
-        // gone; whatever is left of it now is done.
-        unsafe { libc::kill(-cpgid, libc::SIGKILL) };
-        cchild.wait().await?;
+        // The candidate serves requests until the runner is gone; whatever is left
+        // of it now is done.
+        cproc.kill();
+        if candidate_end.is_none() {
+            cproc.wait().await?;
+        }
         io::Result::Ok(end)
     };
-    let mut waiter = std::pin::pin!(waiter);
-    let mut io_done = false;
-    let end = tokio::select! {
-        end = &mut waiter => end,
-        _ = &mut io => {
-            io_done = true;
-            waiter.await
-        }
-    }
-    .map_err(|e| VerifierError::io("wait for", &trusted.program, e))?;
+    let (end, io_done) = {
+        let mut waiter = std::pin::pin!(waiter);
+        let mut io_done = false;
+        let end = tokio::select! {
+            end = &mut waiter => end,
+            _ = &mut io => {
+                io_done = true;
+                waiter.await
+            }
+        };
+        (end, io_done)
+    };
+    let end = end.map_err(|e| VerifierError::io("wait for", "the sandboxed run", e))?;
     let wall = started.elapsed();
-    drop((cgroup, tgroup));
+    // Kill what is left of both sides (background children), so pipes reach EOF.
+    cproc.kill();
+    tproc.kill();
     if !io_done {
         let _ = tokio::time::timeout(DRAIN_GRACE, &mut io).await;
     }
     drop(io);
+    drop((cproc, tproc));
     Ok(RawRun { end, results: res.bytes, stdout: out, stderr: err, trusted_stderr: terr_cap, wall })
 }
 
 /// `fds`: (descriptor here, number in the child) pairs; -1 marks an unused slot.
 fn command(spec: &LaunchSpec, limits: &Limits, fds: [(RawFd, RawFd); 3]) -> Command {
     let mut cmd = Command::new(&spec.program);
-    cmd.args(&spec.args)
-        .env_clear()
-        .envs(spec.env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+    cmd.args(&spec.args).env_clear().envs(spec.env.iter().map(|(k, v)| (k, v))).kill_on_drop(true);
     if let Some(dir) = &spec.cwd {
         cmd.current_dir(dir);
     }

@@ -469,6 +469,7 @@ async fn the_sandbox_hides_the_users_files_and_sockets() {
                 def read(p):\n    try:\n        open(p).read()\n        return 'read'\n    except OSError:\n        return 'denied'\n\
                 def write(p):\n    try:\n        open(p, 'a').write('x')\n        return 'written'\n    except OSError:\n        return 'denied'\n\
                 def listdir(p):\n    try:\n        os.listdir(p)\n        return 'listed'\n    except OSError:\n        return 'denied'\n\
+                def names(p):\n    try:\n        return sorted(os.listdir(p))\n    except OSError:\n        return []\n\
                 def connect(addr):\n    s = socket.socket(socket.AF_UNIX)\n    try:\n        s.connect(addr)\n        return 'connected'\n    except OSError:\n        return 'denied'\n";
     let q = |p: &Path| format!("{:?}", p.display().to_string());
     let asserts = vec![
@@ -476,7 +477,10 @@ async fn the_sandbox_hides_the_users_files_and_sockets() {
         format!("assert read({}) == 'denied'", q(&token)),
         format!("assert read({}) == 'denied'", q(&test_file)),
         format!("assert write({}) == 'denied'", q(&test_file)),
-        format!("assert listdir({}) == 'denied'", q(&home)),
+        // $HOME may exist as an empty skeleton (the interpreter lives under it) but
+        // shows none of the user's files.
+        format!("assert {:?} not in names({})", secret.file_name().unwrap().to_string_lossy(), q(&home)),
+        format!("assert names({}) == []", q(state.path())),
         "assert listdir('/run') == 'denied'".to_string(),
         format!("assert connect({}) == 'denied'", q(&sock_path)),
         format!("assert connect('\\0{abstract_name}') == 'denied'"),
@@ -516,4 +520,61 @@ async fn a_missing_sandbox_is_refused_not_bypassed() {
     let err = result.err().expect("no bwrap must be an error");
     let msg = err.to_string();
     assert!(msg.contains("bubblewrap") && msg.contains("isolation = \"none\""), "{msg}");
+}
+
+/// Runs forked from the pre-started interpreters (the default for a root daemon) and
+/// runs that each start their own sandbox behave the same.
+#[tokio::test]
+async fn spawned_and_forked_runs_agree() {
+    let forked = verifier(2.0).await;
+    let spawned =
+        Verifier::new(&SandboxConfig { prestart: false, ..sandbox_cfg(2.0) }, &RewardConfig { partial_credit: true, ..RewardConfig::default() }).await.unwrap();
+    assert!(spawned.zygote_pids().is_empty());
+    let cases = [
+        (GOOD, "pass"),
+        (WRONG, "assertion_failure"),
+        ("class E:\n    def __eq__(s, o):\n        return True\ndef add(a, b):\n    return E()\n", "assertion_failure"),
+        ("import os\nos._exit(0)\n", "killed"),
+        ("def add(a, b):\n    while True:\n        pass\n", "timeout"),
+        ("def add(a, b):\n    raise KeyError(a)\n", "key_error"),
+    ];
+    for v in [&forked, &spawned] {
+        for (code, want) in cases {
+            let verdict = v.verify_code(&add_program(), code, false).await.unwrap();
+            assert_eq!(verdict.outcome.as_str(), want, "{code} (zygotes: {:?})", v.zygote_pids());
+        }
+    }
+    if unsafe { libc::geteuid() } == 0 {
+        assert_eq!(forked.zygote_pids().len(), 2, "a root daemon under bwrap forks runs from zygotes");
+    }
+}
+
+/// A zygote that dies is replaced by the next run; the run that found it dead is an
+/// error (never a verdict), and nothing is rewarded in between.
+#[tokio::test]
+async fn a_dead_zygote_is_restarted() {
+    let v = verifier(5.0).await;
+    if v.zygote_pids().is_empty() {
+        assert_ne!(unsafe { libc::geteuid() }, 0, "a root daemon under bwrap must use zygotes");
+        return; // a non-root daemon spawns every run (nothing to restart)
+    }
+    let before = v.zygote_pids();
+    for pid in &before {
+        unsafe { libc::kill(*pid as libc::pid_t, libc::SIGKILL) };
+    }
+    let mut ok = None;
+    for _ in 0..3 {
+        match v.verify_code(&add_program(), GOOD, false).await {
+            Ok(verdict) => {
+                ok = Some(verdict);
+                break;
+            }
+            Err(e) => eprintln!("run while the zygote was dead: {e}"),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(ok.expect("a run succeeds after the restart").outcome, Outcome::Pass);
+    let after = v.zygote_pids();
+    assert_eq!(after.len(), 2);
+    assert!(after.iter().all(|p| !before.contains(p)), "{before:?} -> {after:?}");
 }

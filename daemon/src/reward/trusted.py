@@ -1,8 +1,9 @@
 # rlvrd verifier, trusted side: runs a task's tests against a candidate that lives in
 # another process.
 #
-# Started as `python3 -S -s -B -c <wire.py + this file>` in its own sandbox, next to the
-# candidate's process (candidate.py). It never executes candidate code: the candidate's
+# Compiled with wire.py in front (daemon/src/reward/mod.rs) and started as
+# `python3 -S -s -B trusted.pyc` in its own sandbox, next to the candidate's process
+# (candidate.py). It never executes candidate code: the candidate's
 # top-level names appear here as proxies (RemoteObject) whose calls, attribute reads
 # and protocol methods are requests over a pipe, answered with plain data (wire.py).
 # Every value a test compares is therefore a builtin value built by this process, and
@@ -508,7 +509,8 @@ def install_names(g, names):
 def main():
     global _chan
     job = read_job(sys.stdin.buffer.read())
-    sys.path[:] = [p for p in sys.path if p]
+    # What -I would do: drop the script's own directory (sys.path[0]).
+    del sys.path[0]
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
@@ -562,4 +564,7 @@ def main():
     _exit(0)
 
 
-main()
+# Run as a script; a zygote (zygote.py) loads this file under another name and calls
+# main() in each forked child instead.
+if __name__ == "__main__":
+    main()
