@@ -71,6 +71,15 @@ if ! command -v ruff >/dev/null || [ "$(ruff --version 2>/dev/null | awk '{print
   hash -r
 fi
 
+# The editor-protocol tests drive rlvrd with the clients editors use (tests/editors).
+EDITOR_CLIENTS="openai==1.55.0 ollama==0.4.4 httpx==0.27.2"
+if [ "$for_tests" = 1 ] && ! python3 -c "import openai, ollama; assert openai.__version__ == '1.55.0'" 2>/dev/null; then
+  say "installing the editor client libraries ($EDITOR_CLIENTS)"
+  # shellcheck disable=SC2086
+  python3 -m pip install -q --disable-pip-version-check $EDITOR_CLIENTS 2>/dev/null \
+    || python3 -m pip install -q --disable-pip-version-check --break-system-packages $EDITOR_CLIENTS
+fi
+
 # --- the embedded default model ------------------------------------------------------
 mkdir -p "$CACHE/models"
 if [ ! -s "$CACHE/models/$GGUF_NAME" ]; then

@@ -171,6 +171,23 @@ pub struct CompleteParams {
     pub stop: Vec<String>,
     #[serde(default)]
     pub adapter: AdapterChoice,
+    #[serde(default, flatten)]
+    pub sampling: SamplingOptions,
+}
+
+/// Optional sampling controls shared by `complete` and `generate` (the editor
+/// protocols' `top_p`, `top_k` and `seed`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct SamplingOptions {
+    /// Nucleus sampling mass in (0, 1] (0.95 when unset and temperature > 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f64>,
+    /// Keep the k most likely tokens (0 or unset: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_k: Option<usize>,
+    /// Seed for reproducible sampling (unset: a fresh one per request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 /// A chat turn for `generate`.
@@ -192,6 +209,8 @@ pub struct GenerateParams {
     pub stop: Vec<String>,
     #[serde(default)]
     pub adapter: AdapterChoice,
+    #[serde(default, flatten)]
+    pub sampling: SamplingOptions,
 }
 
 /// Answer of `complete` / `generate`.

@@ -22,6 +22,7 @@ pub mod config;
 pub mod engine;
 pub mod eval;
 pub mod history;
+pub mod http;
 pub mod model;
 pub mod reward;
 pub mod rpc;

@@ -9,6 +9,7 @@
 
 mod evaljob;
 mod serve;
+pub use serve::MAX_TOKENS_LIMIT;
 mod setup;
 pub mod training;
 

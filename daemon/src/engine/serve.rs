@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use rlvr_client::{AdapterChoice, CompleteParams, CompletionResult, GenerateParams, StreamChunk};
+use rlvr_client::{AdapterChoice, CompleteParams, CompletionResult, GenerateParams, SamplingOptions, StreamChunk};
 
 use super::{Engine, EngineError};
 use crate::model::chat::{self, Message};
@@ -21,7 +21,8 @@ pub struct ServingAdapter {
 }
 
 const DEFAULT_MAX_TOKENS: usize = 64;
-const MAX_TOKENS_LIMIT: usize = 2048;
+/// Most new tokens one request may ask for.
+pub const MAX_TOKENS_LIMIT: usize = 2048;
 
 /// FIM prompt `prefix`/`suffix` in the tokenizer's FIM dialect, if it has one.
 fn fim_prompt(e: &Engine, prefix: &str, suffix: &str) -> Option<String> {
@@ -129,6 +130,7 @@ fn prepare(
     temperature: Option<f64>,
     stop: &[String],
     adapter: AdapterChoice,
+    sampling: SamplingOptions,
     enqueued: Instant,
     used_suffix: bool,
 ) -> Result<Prepared, EngineError> {
@@ -138,13 +140,26 @@ fn prepare(
     if !(0.0..=10.0).contains(&temp) {
         return Err(EngineError::InvalidParams(format!("temperature {temp} must be in [0, 10]")));
     }
+    if let Some(n) = max_tokens {
+        if !(1..=MAX_TOKENS_LIMIT).contains(&n) {
+            return Err(EngineError::InvalidParams(format!("max_tokens {n} must be between 1 and {MAX_TOKENS_LIMIT}")));
+        }
+    }
+    let top_p = sampling.top_p.unwrap_or(0.95);
+    if !(top_p > 0.0 && top_p <= 1.0) {
+        return Err(EngineError::InvalidParams(format!("top_p {top_p} must be in (0, 1]")));
+    }
     let req = GenerateRequest {
         prompt_ids: ids,
         n: 1,
-        max_new_tokens: max_tokens.unwrap_or(DEFAULT_MAX_TOKENS).clamp(1, MAX_TOKENS_LIMIT),
-        sampling: if temp == 0.0 { SamplingParams::greedy() } else { SamplingParams { temperature: temp as f32, top_p: 0.95, top_k: 0 } },
+        max_new_tokens: max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+        sampling: if temp == 0.0 {
+            SamplingParams::greedy()
+        } else {
+            SamplingParams { temperature: temp as f32, top_p: top_p as f32, top_k: sampling.top_k.unwrap_or(0) }
+        },
         stop: stop.to_vec(),
-        seed: enqueued.elapsed().as_nanos() as u64 ^ 0x9E37,
+        seed: sampling.seed.unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64) ^ 0x9E37),
         adapter: adapter != AdapterChoice::Base,
         ignore_eos: false,
     };
@@ -223,7 +238,7 @@ pub fn prepare_complete(e: &Engine, p: &CompleteParams, enqueued: Instant) -> Re
         Some(fim) => (fim, true),
         None => (p.prefix.clone(), false),
     };
-    prepare(e, &prompt, p.max_tokens, p.temperature, &p.stop, p.adapter, enqueued, used_suffix)
+    prepare(e, &prompt, p.max_tokens, p.temperature, &p.stop, p.adapter, p.sampling, enqueued, used_suffix)
 }
 
 /// The model input of a chat request.
@@ -235,5 +250,5 @@ pub fn prepare_chat(e: &Engine, p: &GenerateParams, enqueued: Instant) -> Result
     let tok = &e.model.tokenizer;
     let template = if e.cfg().model.chat_template == crate::config::ChatTemplateMode::Auto { tok.chat_template.as_deref() } else { None };
     let prompt = chat::render(tok, template, &msgs, true).map_err(|err| EngineError::Failed(err.to_string()))?;
-    prepare(e, &prompt, p.max_tokens.or(Some(256)), p.temperature, &p.stop, p.adapter, enqueued, false)
+    prepare(e, &prompt, p.max_tokens.or(Some(256)), p.temperature, &p.stop, p.adapter, p.sampling, enqueued, false)
 }

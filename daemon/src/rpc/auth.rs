@@ -186,6 +186,19 @@ where
     fn call(&mut self, req: HttpRequest) -> Self::Future {
         if let Err((status, why)) = self.guard.check(req.headers()) {
             tracing::warn!(reason = %why, "refused RPC request");
+            // Editor endpoints answer in their own protocol's error shape.
+            if let Some(protocol) = crate::http::Protocol::of(req.uri().path()) {
+                let message = if status == http::StatusCode::UNAUTHORIZED {
+                    format!("unauthorized: {why} (send the token from <state_dir>/rpc.token as the API key: Authorization: Bearer <token>)")
+                } else {
+                    format!("forbidden: {why}")
+                };
+                let mut response = crate::http::ApiError::new(status, message).render(protocol);
+                if status == http::StatusCode::UNAUTHORIZED {
+                    response.headers_mut().insert(http::header::WWW_AUTHENTICATE, http::HeaderValue::from_static("Bearer"));
+                }
+                return Box::pin(async move { Ok(response) });
+            }
             return Box::pin(async move { Ok(refused(status, &why)) });
         }
         Box::pin(self.inner.call(req))

@@ -35,6 +35,7 @@ pub async fn run(ctx: &Ctx, a: CompleteArgs, token: Option<&str>) -> Result<(), 
         temperature: a.temperature,
         stop: a.stop,
         adapter: a.adapter,
+        sampling: Default::default(),
     };
     if a.stream {
         return stream(ctx, params, token).await;
