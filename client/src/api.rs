@@ -128,6 +128,19 @@ pub struct TrainStatus {
     /// `none (no isolation)`, or `unavailable: <why>` (training cannot start).
     #[serde(default)]
     pub sandbox: String,
+    /// Train tasks by where the current adapter stands on them (task sampler).
+    #[serde(default)]
+    pub task_states: TaskStates,
+}
+
+/// Train tasks per sampler state: never tried, learning (groups likely to differ),
+/// mastered (pass rate >= 0.9), too hard (<= 0.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskStates {
+    pub unseen: usize,
+    pub learning: usize,
+    pub mastered: usize,
+    pub too_hard: usize,
 }
 
 /// Run-time changes accepted by `train_set` (all optional).

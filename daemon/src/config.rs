@@ -96,6 +96,29 @@ pub struct Config {
     pub logging: LoggingConfig,
     #[serde(default)]
     pub eval: crate::eval::EvalConfig,
+    #[serde(default)]
+    pub curriculum: CurriculumConfig,
+}
+
+/// `[curriculum]`: which tasks training samples (`train::curriculum`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CurriculumConfig {
+    /// Weight tasks by how informative their groups are likely to be; off: by each
+    /// task's own weight only.
+    pub enabled: bool,
+    /// Share of a task's evidence kept per step (the adapter keeps changing).
+    pub decay: f64,
+    /// Least weight factor, for mastered and too-hard tasks (they still come back).
+    pub min_weight: f64,
+    /// Weight factor of a task never sampled (exploration; 1 = as informative as any).
+    pub unseen_weight: f64,
+}
+
+impl Default for CurriculumConfig {
+    fn default() -> Self {
+        CurriculumConfig { enabled: true, decay: 0.97, min_weight: 0.05, unseen_weight: 1.0 }
+    }
 }
 
 /// `[model]`: which checkpoint to load and how to prompt it.
@@ -374,7 +397,7 @@ pub struct SandboxConfig {
     pub max_open_files: u64,
     /// Captured stdout/stderr bound, bytes.
     pub max_output_bytes: usize,
-    /// Concurrent runs (0 = two per core).
+    /// Concurrent runs (0 = number of cores).
     pub workers: usize,
     pub isolation: IsolationMode,
     /// Fork runs from pre-started interpreters (bwrap with a root daemon); otherwise
@@ -543,6 +566,7 @@ impl Default for Config {
             checkpoints: CheckpointConfig::default(),
             logging: LoggingConfig::default(),
             eval: crate::eval::EvalConfig::default(),
+            curriculum: CurriculumConfig::default(),
         }
     }
 }
@@ -673,7 +697,11 @@ impl Config {
         check((1..=4096).contains(&s.max_processes), "sandbox.max_processes", "must be between 1 and 4096");
         check((16..=65_536).contains(&s.max_open_files), "sandbox.max_open_files", "must be between 16 and 65536");
         check(s.max_output_bytes >= 1024, "sandbox.max_output_bytes", "must be >= 1024");
-        check(s.workers <= 256, "sandbox.workers", "must be <= 256 (0 = two per core)");
+        check(s.workers <= 256, "sandbox.workers", "must be <= 256 (0 = number of cores)");
+        let c = &self.curriculum;
+        check(c.decay > 0.0 && c.decay <= 1.0, "curriculum.decay", "must be in (0, 1]");
+        check((0.0..=1.0).contains(&c.min_weight), "curriculum.min_weight", "must be between 0 and 1");
+        check(c.unseen_weight > 0.0 && c.unseen_weight <= 10.0, "curriculum.unseen_weight", "must be in (0, 10]");
         let t = &self.tasks;
         check((0.0..=1.0).contains(&t.eval_fraction), "tasks.eval_fraction", "must be in [0, 1]");
         check(t.max_file_bytes >= 1024, "tasks.max_file_bytes", "must be >= 1024");

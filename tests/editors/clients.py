@@ -156,4 +156,20 @@ check(raw("POST", "/v1/completions", {"prompt": "x"}, headers={"Origin": "https:
 check(raw("GET", "/v1/completions")[0] == 405, "wrong method")
 check(raw("GET", "/v1/embeddings")[0] == 404, "unknown path")
 
+# --- Prometheus metrics -----------------------------------------------------------------
+status, text = raw("GET", "/metrics")
+check(status == 200 and isinstance(text, str), f"metrics: {status}")
+samples = {}
+for line in text.splitlines():
+    if line and not line.startswith("#"):
+        name, value = line.rsplit(" ", 1)
+        samples[name] = float(value)
+check(samples.get("rlvrd_model_loaded") == 1.0, "model loaded gauge")
+check(samples.get("rlvrd_train_step", 0) >= 1 and 0 <= samples.get("rlvrd_train_pass_rate", -1) <= 1, "training gauges")
+check(samples.get('rlvrd_http_requests_total{endpoint="/v1/completions",status="200"}', 0) >= 5, "completion requests counted")
+check(samples.get('rlvrd_http_requests_total{endpoint="/v1/completions",status="400"}', 0) >= 3, "refused requests counted")
+check(samples.get('rlvrd_http_request_duration_seconds_count{endpoint="/infill"}', 0) >= 3, "infill latency histogram")
+check(samples.get("rlvrd_serve_completion_tokens_total", 0) > 0, "served tokens counted")
+check(raw("GET", "/metrics", token=None)[0] == 401, "metrics need the token")
+
 print(json.dumps({"checks": checks}))

@@ -475,6 +475,7 @@ impl Engine {
             lr: rl.lr,
             group_size: rl.group_size,
             reward_weights: (t.tests_weight, t.ruff_weight),
+            task_states: t.curriculum.summary(self.deps.store.sampling_weights(crate::tasks::Split::Train).iter().map(|(id, _)| id.as_str().to_string())),
             sandbox: match &self.deps.verifier {
                 Ok(v) => match v.isolation() {
                     crate::reward::Isolation::Bwrap => "bwrap".into(),
@@ -533,7 +534,7 @@ impl Engine {
         TrainerState {
             step: self.training.trainer.step,
             rngs,
-            sampler: serde_json::Value::Null,
+            sampler: self.training.curriculum.to_json(),
             metrics_offset: self.deps.history.offset(),
             config_hash: setup::config_hash(&self.deps.cfg),
             metric: None,

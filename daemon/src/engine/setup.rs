@@ -104,6 +104,8 @@ pub fn restore(e: &mut Engine, id: &str) -> Result<(), String> {
     if let Some(rng) = r.state.rngs.get("trainer") {
         t.rng = rng.clone();
     }
+    e.training.curriculum =
+        crate::train::curriculum::Curriculum::from_json(&r.state.sampler).map_err(|err| format!("checkpoint {id}: task sampler state: {err}"))?;
     e.checkpointed_step = r.state.step;
     e.deps.history.truncate_to(r.state.metrics_offset).map_err(|err| err.to_string())?;
     tracing::info!(checkpoint = %id, step = r.state.step, "resumed from checkpoint");

@@ -72,6 +72,13 @@ pub struct Training {
     pub tests_weight: f64,
     pub ruff_weight: f64,
     reward_kind: RewardKind,
+    /// Which tasks are worth sampling now (saved in checkpoints).
+    pub curriculum: crate::train::curriculum::Curriculum,
+    curriculum_cfg: crate::config::CurriculumConfig,
+    /// This step's group outcomes (task, completions, passes), applied to the
+    /// curriculum when the step completes: an abandoned step leaves no trace, so a
+    /// resumed run samples exactly as the uninterrupted one.
+    step_outcomes: Vec<(String, u64, u64)>,
 }
 
 fn now_unix() -> f64 {
@@ -108,6 +115,9 @@ impl Training {
             tests_weight: cfg.reward.tests_weight,
             ruff_weight: cfg.reward.ruff_weight,
             reward_kind: cfg.reward.kind,
+            curriculum: Default::default(),
+            curriculum_cfg: cfg.curriculum,
+            step_outcomes: Vec::new(),
         }
     }
 
@@ -133,6 +143,7 @@ impl Training {
     /// Drop the step in progress (stop, rollback): its rollouts are discarded.
     pub fn abandon_step(&mut self) {
         self.phase = Phase::Idle;
+        self.step_outcomes.clear();
     }
 
     pub fn event(&self) -> TrainEvent {
@@ -176,6 +187,11 @@ impl Training {
                     self.step_seconds.pop_front();
                 }
                 self.last = Some((*record).clone());
+                for (id, n, passes) in self.step_outcomes.drain(..) {
+                    self.curriculum.record(&id, record.step, n, passes);
+                }
+                // Older evidence fades once per step.
+                self.curriculum.decay(&self.curriculum_cfg);
                 Outcome::StepDone(record)
             }
         }
@@ -187,7 +203,9 @@ impl Training {
             self.state = TrainState::Paused;
             return Outcome::Failed(format!("no train tasks in {}", store.root().display()));
         }
-        let w: Vec<f64> = weights.iter().map(|(_, w)| w.max(1e-9)).collect();
+        self.curriculum.retain(|id| store.get(id).is_some());
+        let cur = &self.curriculum;
+        let w: Vec<f64> = weights.iter().map(|(id, w)| cur.weight(&self.curriculum_cfg, id.as_str(), *w).max(1e-9)).collect();
         let picks = weighted_sample(&w, self.trainer.rl.tasks_per_step, &mut self.trainer.rng);
         let mut tasks = Vec::new();
         for i in picks {
@@ -337,6 +355,7 @@ impl Training {
         for ((t, _), vs) in tasks.iter().zip(&verdicts) {
             let passes = vs.iter().filter(|v| v.outcome.is_pass()).count() as u64;
             store.record_attempts(t.id.as_str(), vs.len() as u64, passes);
+            self.step_outcomes.push((t.id.as_str().to_string(), vs.len() as u64, passes));
         }
         let mut record = StepRecord {
             time: now_unix(),

@@ -1,7 +1,7 @@
 //! The editor protocols, on the JSON-RPC port and behind the same token layer: the
 //! OpenAI API (`/v1/models`, `/v1/completions`, `/v1/chat/completions`), llama.cpp
 //! server's `/infill` and `/health`, and Ollama's `/api/generate`, `/api/tags`,
-//! `/api/version`. A tower layer in front of jsonrpsee answers these paths and hands
+//! `/api/version`; and `GET /metrics` (Prometheus). A tower layer in front of jsonrpsee answers these paths and hands
 //! every other request to the JSON-RPC server. Each protocol module only translates:
 //! requests become `CompleteParams` / `GenerateParams` for the engine, answers and
 //! errors are written in that protocol's own shape.
@@ -13,6 +13,7 @@
 
 mod body;
 mod llamacpp;
+pub mod metrics;
 mod ollama;
 mod openai;
 
@@ -42,6 +43,7 @@ pub struct Ctx {
     pub engine: EngineHandle,
     pub shared: Arc<Shared>,
     pub max_body: usize,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// Which protocol a path belongs to (for the shape of its errors, auth ones included).
@@ -50,6 +52,8 @@ pub enum Protocol {
     OpenAi,
     LlamaCpp,
     Ollama,
+    /// `/metrics`: plain-text errors.
+    Metrics,
 }
 
 impl Protocol {
@@ -59,6 +63,7 @@ impl Protocol {
             p if p.starts_with("/v1/") => Some(Protocol::OpenAi),
             "/infill" | "/health" => Some(Protocol::LlamaCpp),
             p if p.starts_with("/api/") => Some(Protocol::Ollama),
+            "/metrics" => Some(Protocol::Metrics),
             _ => None,
         }
     }
@@ -93,6 +98,13 @@ impl ApiError {
             Protocol::OpenAi => serde_json::json!({ "error": { "message": self.message, "type": kind, "param": null, "code": null } }),
             Protocol::LlamaCpp => serde_json::json!({ "error": { "code": self.status.as_u16(), "message": self.message, "type": kind } }),
             Protocol::Ollama => serde_json::json!({ "error": self.message }),
+            Protocol::Metrics => {
+                return http::Response::builder()
+                    .status(self.status)
+                    .header(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .body(jsonrpsee::server::HttpBody::from(format!("{}\n", self.message)))
+                    .expect("static response parts are valid")
+            }
         };
         body::json_response(self.status, &body)
     }
@@ -144,6 +156,7 @@ pub enum Piece {
 /// A started generation: its pieces, in order. Dropping it stops the engine's work.
 pub struct Generation {
     rx: mpsc::Receiver<StreamChunk>,
+    metrics: Arc<metrics::Metrics>,
     /// The first chunk, read before answering so that a refused request gets a
     /// proper error status instead of a broken stream.
     first: Option<StreamChunk>,
@@ -155,18 +168,18 @@ pub struct Generation {
 
 impl Generation {
     pub async fn complete(ctx: &Ctx, params: CompleteParams) -> Result<Generation, ApiError> {
-        Self::started(ctx.engine.complete_stream(params)?).await
+        Self::started(ctx, ctx.engine.complete_stream(params)?).await
     }
 
     pub async fn chat(ctx: &Ctx, params: GenerateParams) -> Result<Generation, ApiError> {
-        Self::started(ctx.engine.chat_stream(params)?).await
+        Self::started(ctx, ctx.engine.chat_stream(params)?).await
     }
 
-    async fn started(mut rx: mpsc::Receiver<StreamChunk>) -> Result<Generation, ApiError> {
+    async fn started(ctx: &Ctx, mut rx: mpsc::Receiver<StreamChunk>) -> Result<Generation, ApiError> {
         match rx.recv().await {
             Some(StreamChunk::Error { message }) => Err(stream_error(message)),
             None => Err(ApiError::new(http::StatusCode::SERVICE_UNAVAILABLE, "the engine stopped")),
-            first => Ok(Generation { rx, first, sent: String::new(), done: None }),
+            first => Ok(Generation { rx, metrics: ctx.metrics.clone(), first, sent: String::new(), done: None }),
         }
     }
 
@@ -184,15 +197,18 @@ impl Generation {
                 self.sent.push_str(&text);
                 Ok(Piece::Delta(text))
             }
-            StreamChunk::Done { result } => match result.text.strip_prefix(self.sent.as_str()) {
-                Some(tail) if !tail.is_empty() => {
-                    let tail = tail.to_string();
-                    self.sent.push_str(&tail);
-                    self.done = Some(result);
-                    Ok(Piece::Delta(tail))
+            StreamChunk::Done { result } => {
+                self.metrics.served(result.completion_tokens, result.generate_s);
+                let tail = result.text.strip_prefix(self.sent.as_str()).filter(|t| !t.is_empty()).map(str::to_string);
+                match tail {
+                    Some(tail) => {
+                        self.sent.push_str(&tail);
+                        self.done = Some(result);
+                        Ok(Piece::Delta(tail))
+                    }
+                    None => Ok(Piece::Done(result)),
                 }
-                _ => Ok(Piece::Done(result)),
-            },
+            }
             StreamChunk::Error { message } => Err(stream_error(message)),
         })
     }
@@ -271,8 +287,17 @@ where
     }
 
     fn call(&mut self, req: HttpRequest) -> Self::Future {
+        let started = std::time::Instant::now();
+        let endpoint = metrics::endpoint(req.uri().path());
+        let m = self.ctx.metrics.clone();
+        m.request_started();
         let Some(protocol) = Protocol::of(req.uri().path()) else {
-            return Box::pin(self.inner.call(req));
+            let fut = self.inner.call(req);
+            return Box::pin(async move {
+                let r = fut.await;
+                m.request_done(endpoint, r.as_ref().map_or(500, |r| r.status().as_u16()), started.elapsed());
+                r
+            });
         };
         let ctx = self.ctx.clone();
         Box::pin(async move {
@@ -282,13 +307,26 @@ where
                 Protocol::OpenAi => openai::route(&ctx, &method, &path, req).await,
                 Protocol::LlamaCpp => llamacpp::route(&ctx, &method, &path, req).await,
                 Protocol::Ollama => ollama::route(&ctx, &method, &path, req).await,
+                Protocol::Metrics if method == http::Method::GET => Ok(metrics_page(&ctx)),
+                Protocol::Metrics => Err(no_route(&method, &path, Some("GET"))),
             };
-            Ok(answer.unwrap_or_else(|e| {
+            let response = answer.unwrap_or_else(|e| {
                 tracing::debug!(%path, status = %e.status, message = %e.message, "editor request refused");
                 e.render(protocol)
-            }))
+            });
+            m.request_done(endpoint, response.status().as_u16(), started.elapsed());
+            Ok(response)
         })
     }
+}
+
+fn metrics_page(ctx: &Ctx) -> HttpResponse {
+    let text = ctx.metrics.render(ctx.shared.status().model.is_some());
+    http::Response::builder()
+        .status(http::StatusCode::OK)
+        .header(http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .body(jsonrpsee::server::HttpBody::from(text))
+        .expect("static response parts are valid")
 }
 
 /// 404 / 405 for a path of a protocol that rlvrd does not serve or a wrong method.

@@ -57,7 +57,9 @@ pub async fn start(config: &Config, shared: Arc<Shared>, services: Services) -> 
     let guard = auth::RequestGuard::new(token, &cfg.listen, &cfg.allowed_hosts, &cfg.allowed_origins);
     // The token and origin checks first, for every path; then the editor protocols
     // (OpenAI, llama.cpp, Ollama) on their paths; everything else is JSON-RPC.
-    let editors = crate::http::Ctx { engine: services.engine.clone(), shared: shared.clone(), max_body: cfg.max_request_bytes as usize };
+    let metrics = Arc::new(crate::http::metrics::Metrics::default());
+    metrics.follow(services.events.subscribe());
+    let editors = crate::http::Ctx { engine: services.engine.clone(), shared: shared.clone(), max_body: cfg.max_request_bytes as usize, metrics };
     let http = tower::ServiceBuilder::new().layer(auth::AuthLayer::new(guard)).layer(crate::http::CompatLayer::new(editors));
     let limits = ServerConfig::builder()
         .max_request_body_size(cfg.max_request_bytes)

@@ -2,6 +2,7 @@
 //! AdamW on the LoRA adapter, and the step that ties rollout, rewards and updates.
 
 pub mod advantages;
+pub mod curriculum;
 pub mod logprobs;
 pub mod losses;
 pub mod optimizer;

@@ -34,6 +34,10 @@ pub async fn run(ctx: &Ctx, c: Control) -> Result<(), String> {
 pub fn print_status(st: &TrainStatus) {
     println!("training  {:?} at step {} ({})", st.state, st.step, st.phase);
     println!("  tasks     {} train tasks, {} sampled so far", st.train_tasks, st.tasks_seen);
+    let s = &st.task_states;
+    if s.learning + s.mastered + s.too_hard > 0 {
+        println!("  sampler   {} learning, {} mastered, {} too hard, {} not tried yet", s.learning, s.mastered, s.too_hard, s.unseen);
+    }
     println!("  settings  lr {:.2e}, group size {}, reward weights tests {} / ruff {}", st.lr, st.group_size, st.reward_weights.0, st.reward_weights.1);
     if let Some(s) = st.seconds_per_step {
         println!("  pace      {:.1} s/step", s);
