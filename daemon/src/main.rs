@@ -170,6 +170,13 @@ enum BenchCmd {
         /// The daemon's token (default: rpc.token in $RLVRD_STATE_DIR or the default state dir).
         #[arg(long, env = "RLVRD_TOKEN_FILE")]
         token_file: Option<PathBuf>,
+        /// Editor-shaped requests: about this many tokens of code before the cursor
+        /// (0: the short prompts), streamed, with time to first token measured.
+        #[arg(long, default_value_t = 0)]
+        prefix_tokens: usize,
+        /// About this many tokens of code after the cursor (fill-in-the-middle).
+        #[arg(long, default_value_t = 0)]
+        suffix_tokens: usize,
     },
     /// Sandboxed runs per second on MBPP reference solutions, and Ruff time per candidate.
     Verify {
@@ -302,8 +309,8 @@ fn main() -> ExitCode {
             }
             rlvrd::commands::bench::train(&cfg, group, prompts, new_tokens, steps, micro_batch.unwrap_or(group))
         }),
-        Cmd::Bench(BenchCmd::Serve { url, requests, concurrency, max_tokens, token_file }) => {
-            let o = rlvrd::commands::bench_serve::BenchServeOpts { url, requests, concurrency, max_tokens, token_file };
+        Cmd::Bench(BenchCmd::Serve { url, requests, concurrency, max_tokens, token_file, prefix_tokens, suffix_tokens }) => {
+            let o = rlvrd::commands::bench_serve::BenchServeOpts { url, requests, concurrency, max_tokens, token_file, prefix_tokens, suffix_tokens };
             match rlvrd::commands::bench_serve::run(&o) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

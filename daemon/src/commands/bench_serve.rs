@@ -17,6 +17,24 @@ pub struct BenchServeOpts {
     pub max_tokens: usize,
     /// Token file; default: found as rlvrctl finds it.
     pub token_file: Option<std::path::PathBuf>,
+    /// Editor-shaped requests (see main.rs); 0 = the short prompts.
+    pub prefix_tokens: usize,
+    pub suffix_tokens: usize,
+}
+
+/// Code of roughly `tokens` tokens (~3.5 characters per token for Python under the
+/// supported tokenizers; the answers report the real count), varied by `seed` so
+/// that no two requests share a prompt.
+fn code_of(tokens: usize, seed: usize) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while out.len() < tokens * 7 / 2 {
+        out.push_str(&format!(
+            "def helper_{seed}_{i}(values, limit={i}):\n    \"\"\"Keep the values below the limit, sorted.\"\"\"\n    kept = [v for v in values if v < limit]\n    kept.sort()\n    return kept\n\n"
+        ));
+        i += 1;
+    }
+    out
 }
 
 pub fn run(o: &BenchServeOpts) -> anyhow::Result<()> {
@@ -32,25 +50,57 @@ pub fn run(o: &BenchServeOpts) -> anyhow::Result<()> {
         for i in 0..o.requests {
             let (url, sem, max_tokens, token) = (o.url.clone(), sem.clone(), o.max_tokens, token.clone());
             let prefix = prefixes[i % prefixes.len()].to_string();
+            let (prefix_tokens, suffix_tokens) = (o.prefix_tokens, o.suffix_tokens);
             handles.push(tokio::spawn(async move {
                 let _permit = sem.acquire().await.expect("semaphore open");
+                if prefix_tokens > 0 {
+                    // Streamed over WebSocket, as an editor would, to see the first token.
+                    use rlvr_client::{RlvrApiClient, StreamChunk};
+                    let ws = url.replacen("http://", "ws://", 1);
+                    let conn = Connection::open(&ws, token.as_deref(), Duration::from_secs(600)).await.map_err(|e| e.to_string())?;
+                    let Connection::Ws(client) = &conn else { return Err("streaming needs a WebSocket connection".to_string()) };
+                    let prefix = code_of(prefix_tokens, i) + "def solve(values):\n    ";
+                    let suffix = (suffix_tokens > 0).then(|| "\n\n".to_string() + &code_of(suffix_tokens, i + 1_000_000));
+                    let params = CompleteParams { prefix, suffix, max_tokens: Some(max_tokens), ..Default::default() };
+                    let t = Instant::now();
+                    let mut sub = client.complete_stream(params).await.map_err(|e| e.to_string())?;
+                    let mut first = None;
+                    while let Some(chunk) = sub.next().await {
+                        match chunk.map_err(|e| e.to_string())? {
+                            StreamChunk::Delta { .. } => {
+                                first.get_or_insert(t.elapsed().as_secs_f64());
+                            }
+                            StreamChunk::Done { result } => {
+                                let total = t.elapsed().as_secs_f64();
+                                return Ok((total, result.queue_s, result.completion_tokens, first.unwrap_or(total), result.prompt_tokens));
+                            }
+                            StreamChunk::Error { message } => return Err(message),
+                        }
+                    }
+                    return Err("stream ended without a result".to_string());
+                }
                 let conn = Connection::open(&url, token.as_deref(), Duration::from_secs(600)).await.map_err(|e| e.to_string())?;
                 let t = Instant::now();
                 let params = CompleteParams { prefix, max_tokens: Some(max_tokens), ..Default::default() };
                 let r = rlvr_client::call!(conn, complete(params)).map_err(|e| e.to_string())?;
-                Ok::<_, String>((t.elapsed().as_secs_f64(), r.queue_s, r.completion_tokens))
+                let total = t.elapsed().as_secs_f64();
+                Ok::<_, String>((total, r.queue_s, r.completion_tokens, total, r.prompt_tokens))
             }));
         }
         let t0 = Instant::now();
         let mut lat = Vec::new();
         let mut queue = Vec::new();
+        let mut ttft = Vec::new();
+        let mut prompt_tokens = Vec::new();
         let mut errors = Vec::new();
         let mut tokens = 0;
         for h in handles {
             match h.await? {
-                Ok((l, q, n)) => {
+                Ok((l, q, n, first, p)) => {
                     lat.push(l);
                     queue.push(q);
+                    ttft.push(first);
+                    prompt_tokens.push(p as f64);
                     tokens += n;
                 }
                 Err(e) => errors.push(e),
@@ -58,6 +108,7 @@ pub fn run(o: &BenchServeOpts) -> anyhow::Result<()> {
         }
         lat.sort_by(f64::total_cmp);
         queue.sort_by(f64::total_cmp);
+        ttft.sort_by(f64::total_cmp);
         let v = json!({
             "bench": "serve",
             "url": o.url,
@@ -68,6 +119,8 @@ pub fn run(o: &BenchServeOpts) -> anyhow::Result<()> {
             "errors": errors,
             "latency_s": {"p50": percentile(&lat, 0.5), "p95": percentile(&lat, 0.95), "max": lat.last()},
             "queue_s": {"p50": percentile(&queue, 0.5), "p95": percentile(&queue, 0.95)},
+            "first_token_s": {"p50": percentile(&ttft, 0.5), "p95": percentile(&ttft, 0.95), "max": ttft.last()},
+            "prompt_tokens_mean": prompt_tokens.iter().sum::<f64>() / prompt_tokens.len().max(1) as f64,
             "completion_tokens": tokens,
             "wall_s": t0.elapsed().as_secs_f64(),
         });
