@@ -72,8 +72,8 @@ if ! command -v ruff >/dev/null || [ "$(ruff --version 2>/dev/null | awk '{print
 fi
 
 # The editor-protocol tests drive rlvrd with the clients editors use (tests/editors).
-EDITOR_CLIENTS="openai==1.55.0 ollama==0.4.4 httpx==0.27.2"
-if [ "$for_tests" = 1 ] && ! python3 -c "import openai, ollama; assert openai.__version__ == '1.55.0'" 2>/dev/null; then
+EDITOR_CLIENTS="openai==1.55.0 ollama==0.4.4 httpx==0.27.2 pygls==1.3.1"
+if [ "$for_tests" = 1 ] && ! python3 -c "import openai, ollama, pygls; assert openai.__version__ == '1.55.0'" 2>/dev/null; then
   say "installing the editor client libraries ($EDITOR_CLIENTS)"
   # shellcheck disable=SC2086
   python3 -m pip install -q --disable-pip-version-check $EDITOR_CLIENTS 2>/dev/null \

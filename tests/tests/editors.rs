@@ -1,6 +1,7 @@
-//! The editor protocols (OpenAI, llama.cpp `/infill`, Ollama) against a real daemon,
-//! driven by the clients editors use: the official `openai` and `ollama` Python
-//! packages and the exact request llama.vim sends (tests/editors/clients.py). The
+//! The editor protocols (OpenAI, llama.cpp `/infill`, Ollama, LSP) against a real
+//! daemon, driven by the clients editors use: the official `openai` and `ollama` Python
+//! packages, the exact request llama.vim sends (tests/editors/clients.py), and pygls's
+//! LSP client talking to `rlvrctl lsp` (tests/editors/lsp_client.py). The
 //! daemon trains on the tiny random model meanwhile, and must still be training after
 //! every bad request the script throws at it.
 
@@ -57,6 +58,15 @@ fn editor_clients_work_and_bad_requests_do_not_stop_training() {
     let summary: Value = serde_json::from_str(stdout.lines().last().unwrap_or("")).unwrap();
     // Every check in the script ran (it stops at the first failure).
     assert!(summary["checks"].as_u64().unwrap() >= 36, "{summary}");
+
+    // The LSP server (`rlvrctl lsp`) through a real LSP client library.
+    let token_file = d.state_dir().join("rpc.token");
+    let lsp = repo_root().join("tests/editors/lsp_client.py");
+    let out = Command::new("python3").arg(&lsp).arg(rlvr_tests::rlvrctl_bin()).arg(&d.url).arg(&token_file).output().expect("python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "LSP checks failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let summary: Value = serde_json::from_str(stdout.lines().last().unwrap_or("")).unwrap();
+    assert!(summary["checks"].as_u64().unwrap() >= 9, "{summary}");
 
     // Still training: the step count moves on after all of that.
     let step = status(&d)["step"].as_u64().unwrap();

@@ -6,6 +6,7 @@
 mod adapters;
 mod checkpoints;
 mod complete;
+mod lsp;
 mod output;
 mod report;
 mod shutdown;
@@ -94,6 +95,9 @@ enum Cmd {
         #[arg(long)]
         stream: bool,
     },
+    /// A language server on stdio: inline completions (LSP 3.18
+    /// textDocument/inlineCompletion) from the daemon, for editors with an LSP client.
+    Lsp,
     /// Plots (SVG) and a Markdown summary of the metrics history.
     Report {
         /// Output directory.
@@ -181,9 +185,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         None => None,
     };
     let timeout = Duration::from_secs_f64(cli.timeout.max(0.1));
+    if let Cmd::Lsp = cli.cmd {
+        return lsp::run(&cli.url, token.as_deref()).await;
+    }
     let conn = Connection::open(&cli.url, token.as_deref(), timeout).await.map_err(|e| e.to_string())?;
     let ctx = Ctx { conn, json: cli.json, url: cli.url };
     match cli.cmd {
+        Cmd::Lsp => unreachable!("handled before connecting"),
         Cmd::Status => status::run(&ctx).await,
         Cmd::Shutdown => shutdown::run(&ctx).await,
         Cmd::Start => train::run(&ctx, train::Control::Start).await,
