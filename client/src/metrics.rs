@@ -50,6 +50,10 @@ pub struct StepRecord {
     /// Fraction of completions that passed all their tests.
     pub pass_rate: f64,
     pub zero_variance_frac: f64,
+    /// Groups added to the step to replace groups without reward variance (dynamic
+    /// sampling); the step holds `tasks_per_step` + this many groups.
+    #[serde(default)]
+    pub refilled_groups: u64,
     pub clip_frac: f64,
     pub kl: f64,
     pub entropy: f64,

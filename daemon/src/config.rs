@@ -113,11 +113,14 @@ pub struct CurriculumConfig {
     pub min_weight: f64,
     /// Weight factor of a task never sampled (exploration; 1 = as informative as any).
     pub unseen_weight: f64,
+    /// Most extra groups per step sampled to replace groups whose rewards are all
+    /// equal (0 = no replacement).
+    pub refill_budget: usize,
 }
 
 impl Default for CurriculumConfig {
     fn default() -> Self {
-        CurriculumConfig { enabled: true, decay: 0.97, min_weight: 0.05, unseen_weight: 1.0 }
+        CurriculumConfig { enabled: true, decay: 0.97, min_weight: 0.05, unseen_weight: 1.0, refill_budget: 2 }
     }
 }
 
@@ -702,6 +705,7 @@ impl Config {
         check(c.decay > 0.0 && c.decay <= 1.0, "curriculum.decay", "must be in (0, 1]");
         check((0.0..=1.0).contains(&c.min_weight), "curriculum.min_weight", "must be between 0 and 1");
         check(c.unseen_weight > 0.0 && c.unseen_weight <= 10.0, "curriculum.unseen_weight", "must be in (0, 10]");
+        check(c.refill_budget <= 1024, "curriculum.refill_budget", "must be <= 1024");
         let t = &self.tasks;
         check((0.0..=1.0).contains(&t.eval_fraction), "tasks.eval_fraction", "must be in [0, 1]");
         check(t.max_file_bytes >= 1024, "tasks.max_file_bytes", "must be >= 1024");

@@ -323,3 +323,25 @@ async fn out_of_range_parameters_are_invalid_params() {
     let r = c.complete(CompleteParams { prefix: "def f(x):\n".into(), max_tokens: Some(2), ..Default::default() }).await.unwrap();
     assert!(r.completion_tokens >= 1);
 }
+
+/// Dynamic sampling: with a tests-only reward the tiny model's groups all score 0 (no
+/// variance), so each step replaces them with other tasks' groups until the budget is
+/// spent, and never beyond it; with no budget nothing is added.
+#[test]
+fn zero_variance_groups_are_replaced_up_to_the_budget() {
+    let tasks_dir = tempfile::tempdir().unwrap();
+    write_task(tasks_dir.path(), "t1", "f1");
+    write_task(tasks_dir.path(), "t2", "f2");
+    for (budget, want_groups) in [(3u64, 5usize), (0, 2)] {
+        let extra = format!("[reward]\nkind = \"tests\"\n[curriculum]\nrefill_budget = {budget}\n");
+        let d = tiny_daemon(tempfile::tempdir().unwrap(), tasks_dir.path(), &extra);
+        start_training(&d);
+        wait_for_step(&d.state_dir(), 2, Duration::from_secs(120));
+        for step in 1..=2 {
+            let rec = comparable(&d.state_dir(), step);
+            assert_eq!(rec["zero_variance_frac"], 1.0, "{rec}");
+            assert_eq!(rec["tasks"].as_array().unwrap().len(), want_groups, "budget {budget}: {rec}");
+            assert_eq!(rec["refilled_groups"], budget, "{rec}");
+        }
+    }
+}

@@ -79,6 +79,10 @@ pub struct Training {
     /// curriculum when the step completes: an abandoned step leaves no trace, so a
     /// resumed run samples exactly as the uninterrupted one.
     step_outcomes: Vec<(String, u64, u64)>,
+    /// Groups added to this step to replace ones without reward variance, and how many
+    /// of the step's groups have been looked at for that.
+    refills: usize,
+    refill_checked: usize,
 }
 
 fn now_unix() -> f64 {
@@ -118,6 +122,8 @@ impl Training {
             curriculum: Default::default(),
             curriculum_cfg: cfg.curriculum,
             step_outcomes: Vec::new(),
+            refills: 0,
+            refill_checked: 0,
         }
     }
 
@@ -144,6 +150,8 @@ impl Training {
     pub fn abandon_step(&mut self) {
         self.phase = Phase::Idle;
         self.step_outcomes.clear();
+        self.refills = 0;
+        self.refill_checked = 0;
     }
 
     pub fn event(&self) -> TrainEvent {
@@ -197,24 +205,28 @@ impl Training {
         }
     }
 
-    fn begin_step(&mut self, store: &TaskStore) -> Outcome {
+    /// Draw `n` train tasks (with replacement) by their weights and the curriculum.
+    fn sample_tasks(&mut self, store: &TaskStore, n: usize) -> Vec<(Arc<Task>, EvalTask)> {
         let weights = store.sampling_weights(Split::Train);
         if weights.is_empty() {
+            return Vec::new();
+        }
+        let cur = &self.curriculum;
+        let w: Vec<f64> = weights.iter().map(|(id, w)| cur.weight(&self.curriculum_cfg, id.as_str(), *w).max(1e-9)).collect();
+        let picks = weighted_sample(&w, n, &mut self.trainer.rng);
+        // A task deleted since the weights were read is simply skipped.
+        picks.into_iter().filter_map(|i| store.get(weights[i].0.as_str())).map(|t| (t.clone(), EvalTask::from_task(&t))).collect()
+    }
+
+    fn begin_step(&mut self, store: &TaskStore) -> Outcome {
+        if store.sampling_weights(Split::Train).is_empty() {
             self.state = TrainState::Paused;
             return Outcome::Failed(format!("no train tasks in {}", store.root().display()));
         }
         self.curriculum.retain(|id| store.get(id).is_some());
-        let cur = &self.curriculum;
-        let w: Vec<f64> = weights.iter().map(|(id, w)| cur.weight(&self.curriculum_cfg, id.as_str(), *w).max(1e-9)).collect();
-        let picks = weighted_sample(&w, self.trainer.rl.tasks_per_step, &mut self.trainer.rng);
-        let mut tasks = Vec::new();
-        for i in picks {
-            // A task deleted since the weights were read is simply skipped.
-            if let Some(t) = store.get(weights[i].0.as_str()) {
-                let et = EvalTask::from_task(&t);
-                tasks.push((t, et));
-            }
-        }
+        self.refills = 0;
+        self.refill_checked = 0;
+        let tasks = self.sample_tasks(store, self.trainer.rl.tasks_per_step);
         if tasks.is_empty() {
             return Outcome::Progress;
         }
@@ -328,7 +340,25 @@ impl Training {
         }
         let pending = still;
         if next >= tasks.len() && current.is_none() && pending.is_empty() {
-            return self.begin_update(store, tasks, groups, verdicts, generate_s, started, verify_started);
+            // DAPO-style dynamic sampling: a group whose rewards are all equal teaches
+            // nothing; replace it with another task's group, within the step's budget.
+            let fresh = &verdicts[self.refill_checked..];
+            let useless =
+                fresh.iter().flatten().filter(|vs| crate::train::advantages::is_zero_variance(&vs.iter().map(|v| self.reward(v)).collect::<Vec<_>>())).count();
+            self.refill_checked = verdicts.len();
+            let n = useless.min(self.curriculum_cfg.refill_budget.saturating_sub(self.refills));
+            let more = if n > 0 { self.sample_tasks(store, n) } else { Vec::new() };
+            if more.is_empty() {
+                return self.begin_update(store, tasks, groups, verdicts, generate_s, started, verify_started);
+            }
+            self.refills += more.len();
+            self.tasks_seen += more.len() as u64;
+            let mut tasks = tasks;
+            groups.extend(more.iter().map(|_| None));
+            verdicts.extend(more.iter().map(|_| None));
+            tasks.extend(more);
+            self.phase = Phase::Rollout { tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started };
+            return Outcome::Progress;
         }
         self.phase = Phase::Rollout { tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started };
         if progressed {
@@ -371,6 +401,7 @@ impl Training {
         let zero_var = rewards.iter().filter(|r| crate::train::advantages::is_zero_variance(r)).count();
         WindowDiagnostics::from_groups(&groups, &verdicts).apply(&mut record);
         record.zero_variance_frac = zero_var as f64 / rewards.len().max(1) as f64;
+        record.refilled_groups = self.refills as u64;
         let job = self.trainer.begin_update(&groups, &rewards);
         self.phase = Phase::Update { job: Box::new(job), record: Box::new(record), started: Instant::now(), step_started: started };
         Outcome::Progress
