@@ -12,16 +12,11 @@ import urllib.parse
 import ollama
 import openai
 
+import common
+from common import check
+
 BASE, TOKEN = sys.argv[1], sys.argv[2]
 HOST = urllib.parse.urlparse(BASE).netloc
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    if not cond:
-        raise AssertionError(what)
-    checks += 1
 
 
 def raw(method, path, body=None, token=TOKEN, headers=None):
@@ -172,4 +167,4 @@ check(samples.get('rlvrd_http_request_duration_seconds_count{endpoint="/infill"}
 check(samples.get("rlvrd_serve_completion_tokens_total", 0) > 0, "served tokens counted")
 check(raw("GET", "/metrics", token=None)[0] == 401, "metrics need the token")
 
-print(json.dumps({"checks": checks}))
+print(json.dumps({"checks": common.checks}))

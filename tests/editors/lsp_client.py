@@ -11,15 +11,10 @@ import sys
 from lsprotocol import types as t
 from pygls.lsp.client import BaseLanguageClient
 
+import common
+from common import check
+
 RLVRCTL, URL, TOKEN_FILE = sys.argv[1:4]
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    if not cond:
-        raise AssertionError(what)
-    checks += 1
 
 
 def inline(uri, line, character):
@@ -87,7 +82,7 @@ async def main():
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    print(json.dumps({"checks": checks}))
+    print(json.dumps({"checks": common.checks}))
 
 
 asyncio.run(main())

@@ -8,8 +8,8 @@ use rlvr_client::{CompleteParams, CompletionResult, SamplingOptions};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::body::{ok_json, read_json, sse, streaming};
-use super::{adapter_for, max_tokens, no_route, ApiError, Ctx, Generation, Piece};
+use super::body::{ok_json, read_json, sse};
+use super::{adapter_for, max_tokens, no_route, stream_response, ApiError, Ctx, Generation, Piece};
 
 /// Extra context from other files, at most this much text.
 const MAX_EXTRA_BYTES: usize = 8 * 1024;
@@ -139,23 +139,14 @@ async fn infill(ctx: &Ctx, r: InfillRequest) -> Result<HttpResponse, ApiError> {
         // llama.cpp: seed -1 means random.
         sampling: SamplingOptions { top_p: r.top_p, top_k, seed: r.seed.filter(|s| *s >= 0).map(|s| s as u64) },
     };
-    let mut generation = Generation::complete(ctx, params).await?;
+    let generation = Generation::complete(ctx, params).await?;
     if !r.stream {
         let result = generation.finish().await?;
         return Ok(ok_json(&answer(&result, &result.text, true)));
     }
-    let (tx, response) = streaming("text/event-stream");
-    tokio::spawn(async move {
-        while let Some(piece) = generation.next().await {
-            let event = match piece {
-                Ok(Piece::Delta(text)) => sse(&json!({ "content": text, "stop": false })),
-                Ok(Piece::Done(result)) => sse(&answer(&result, "", true)),
-                Err(e) => sse(&json!({ "error": { "code": e.status.as_u16(), "message": e.message, "type": "server_error" } })),
-            };
-            if tx.send(event).await.is_err() {
-                return;
-            }
-        }
-    });
-    Ok(response)
+    Ok(stream_response(generation, "text/event-stream", sse, None, None, |piece| match piece {
+        Ok(Piece::Delta(text)) => json!({ "content": text, "stop": false }),
+        Ok(Piece::Done(result)) => answer(&result, "", true),
+        Err(e) => json!({ "error": { "code": e.status.as_u16(), "message": e.message, "type": "server_error" } }),
+    }))
 }

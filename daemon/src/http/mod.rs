@@ -224,6 +224,37 @@ impl Generation {
     }
 }
 
+/// Answer with `generation` streamed: the `first` frame (if any), one frame per piece
+/// made by `event`, then `end` (if any); `frame` writes a value in the stream's format
+/// (server-sent event, NDJSON line). A client that goes away ends the feeding task,
+/// which drops `generation`, which stops the engine's work on it.
+pub fn stream_response(
+    mut generation: Generation,
+    content_type: &'static str,
+    frame: fn(&serde_json::Value) -> bytes::Bytes,
+    first: Option<serde_json::Value>,
+    end: Option<&'static [u8]>,
+    mut event: impl FnMut(Result<Piece, ApiError>) -> serde_json::Value + Send + 'static,
+) -> HttpResponse {
+    let (tx, response) = body::streaming(content_type);
+    tokio::spawn(async move {
+        if let Some(f) = first {
+            if tx.send(frame(&f)).await.is_err() {
+                return;
+            }
+        }
+        while let Some(piece) = generation.next().await {
+            if tx.send(frame(&event(piece))).await.is_err() {
+                return;
+            }
+        }
+        if let Some(end) = end {
+            let _ = tx.send(bytes::Bytes::from_static(end)).await;
+        }
+    });
+    response
+}
+
 /// Engine errors reach a stream as text (`EngineError`'s display): recover the status.
 fn stream_error(message: String) -> ApiError {
     let status = if message.starts_with("invalid params") {

@@ -9,8 +9,8 @@ use rlvr_client::{ChatMessage, CompleteParams, CompletionResult, GenerateParams,
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::body::{ndjson, ok_json, read_json, streaming};
-use super::{adapter_for, max_tokens, no_route, ApiError, Ctx, Generation, Piece, MODEL_BASE, MODEL_LATEST, MODEL_SERVING};
+use super::body::{ndjson, ok_json, read_json};
+use super::{adapter_for, max_tokens, no_route, stream_response, ApiError, Ctx, Generation, Piece, MODEL_BASE, MODEL_LATEST, MODEL_SERVING};
 
 pub async fn route(ctx: &Ctx, method: &http::Method, path: &str, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     match (method.as_str(), path) {
@@ -23,21 +23,9 @@ pub async fn route(ctx: &Ctx, method: &http::Method, path: &str, req: HttpReques
     }
 }
 
-/// RFC 3339 UTC time of now (Ollama's `created_at`), without a date crate.
+/// RFC 3339 UTC time of now (Ollama's `created_at`).
 fn now_rfc3339() -> String {
-    let secs = super::unix_now() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    rlvr_client::units::rfc3339(super::unix_now() as i64)
 }
 
 fn tags() -> HttpResponse {
@@ -111,7 +99,7 @@ async fn generate(ctx: &Ctx, r: GenerateRequest) -> Result<HttpResponse, ApiErro
     let adapter = adapter_for(r.model.as_deref())?;
     let model = r.model.clone().unwrap_or_else(|| MODEL_SERVING.into());
     let suffix = r.suffix.filter(|s| !s.is_empty());
-    let mut generation = if r.raw || suffix.is_some() {
+    let generation = if r.raw || suffix.is_some() {
         let params = CompleteParams { prefix: r.prompt, suffix, language: None, max_tokens: max, temperature: o.temperature, stop: o.stop, adapter, sampling };
         Generation::complete(ctx, params).await?
     } else {
@@ -127,18 +115,9 @@ async fn generate(ctx: &Ctx, r: GenerateRequest) -> Result<HttpResponse, ApiErro
         let result = generation.finish().await?;
         return Ok(ok_json(&done(&model, &result, &result.text)));
     }
-    let (tx, response) = streaming("application/x-ndjson");
-    tokio::spawn(async move {
-        while let Some(piece) = generation.next().await {
-            let line = match piece {
-                Ok(Piece::Delta(text)) => ndjson(&json!({ "model": model, "created_at": now_rfc3339(), "response": text, "done": false })),
-                Ok(Piece::Done(result)) => ndjson(&done(&model, &result, "")),
-                Err(e) => ndjson(&json!({ "error": e.message })),
-            };
-            if tx.send(line).await.is_err() {
-                return;
-            }
-        }
-    });
-    Ok(response)
+    Ok(stream_response(generation, "application/x-ndjson", ndjson, None, None, move |piece| match piece {
+        Ok(Piece::Delta(text)) => json!({ "model": model, "created_at": now_rfc3339(), "response": text, "done": false }),
+        Ok(Piece::Done(result)) => done(&model, &result, ""),
+        Err(e) => json!({ "error": e.message }),
+    }))
 }

@@ -9,8 +9,10 @@ use rlvr_client::{ChatMessage, CompleteParams, CompletionResult, GenerateParams,
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::body::{ok_json, read_json, sse, streaming};
-use super::{adapter_for, answer_id, max_tokens, no_route, unix_now, ApiError, Ctx, Generation, Piece, MODEL_BASE, MODEL_LATEST, MODEL_SERVING};
+use super::body::{ok_json, read_json, sse};
+use super::{
+    adapter_for, answer_id, max_tokens, no_route, stream_response, unix_now, ApiError, Ctx, Generation, Piece, MODEL_BASE, MODEL_LATEST, MODEL_SERVING,
+};
 
 pub async fn route(ctx: &Ctx, method: &http::Method, path: &str, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     match (method.as_str(), path) {
@@ -89,6 +91,20 @@ fn finish(reason: &str) -> &'static str {
     }
 }
 
+/// The end of an OpenAI event stream.
+const SSE_DONE: &[u8] = b"data: [DONE]\n\n";
+
+/// The last chunk of a stream carries the usage.
+fn with_usage(mut chunk: Value, result: &CompletionResult) -> Value {
+    chunk["usage"] = usage(std::slice::from_ref(result));
+    chunk
+}
+
+/// An error after the stream started (its status line is already sent).
+fn stream_error_event(e: &ApiError) -> Value {
+    json!({ "error": { "message": e.message, "type": "server_error" } })
+}
+
 fn usage(results: &[CompletionResult]) -> Value {
     let prompt = results.first().map_or(0, |r| r.prompt_tokens);
     let completion: usize = results.iter().map(|r| r.completion_tokens).sum();
@@ -116,30 +132,16 @@ async fn completions(ctx: &Ctx, r: CompletionsRequest) -> Result<HttpResponse, A
     };
     let (id, created) = (answer_id("cmpl"), unix_now());
     if r.stream {
-        let mut generation = Generation::complete(ctx, params).await?;
-        let (tx, response) = streaming("text/event-stream");
-        tokio::spawn(async move {
-            let chunk = |text: &str, finish_reason: Value| {
-                json!({ "id": id, "object": "text_completion", "created": created, "model": model,
-                        "choices": [{ "text": text, "index": 0, "logprobs": null, "finish_reason": finish_reason }] })
-            };
-            while let Some(piece) = generation.next().await {
-                let event = match piece {
-                    Ok(Piece::Delta(text)) => sse(&chunk(&text, Value::Null)),
-                    Ok(Piece::Done(result)) => {
-                        let mut last = chunk("", json!(finish(&result.finish_reason)));
-                        last["usage"] = usage(std::slice::from_ref(&result));
-                        sse(&last)
-                    }
-                    Err(e) => sse(&json!({ "error": { "message": e.message, "type": "server_error" } })),
-                };
-                if tx.send(event).await.is_err() {
-                    return; // the client went away: dropping `generation` stops the engine
-                }
-            }
-            let _ = tx.send(bytes::Bytes::from_static(b"data: [DONE]\n\n")).await;
-        });
-        return Ok(response);
+        let generation = Generation::complete(ctx, params).await?;
+        let chunk = move |text: &str, finish_reason: Value| {
+            json!({ "id": id, "object": "text_completion", "created": created, "model": model,
+                    "choices": [{ "text": text, "index": 0, "logprobs": null, "finish_reason": finish_reason }] })
+        };
+        return Ok(stream_response(generation, "text/event-stream", sse, None, Some(SSE_DONE), move |piece| match piece {
+            Ok(Piece::Delta(text)) => chunk(&text, Value::Null),
+            Ok(Piece::Done(result)) => with_usage(chunk("", json!(finish(&result.finish_reason))), &result),
+            Err(e) => stream_error_event(&e),
+        }));
     }
     let mut results = Vec::with_capacity(n);
     for i in 0..n {
@@ -215,33 +217,17 @@ async fn chat(ctx: &Ctx, r: ChatRequest) -> Result<HttpResponse, ApiError> {
     };
     let (id, created) = (answer_id("chatcmpl"), unix_now());
     if r.stream {
-        let mut generation = Generation::chat(ctx, params).await?;
-        let (tx, response) = streaming("text/event-stream");
-        tokio::spawn(async move {
-            let chunk = |delta: Value, finish_reason: Value| {
-                json!({ "id": id, "object": "chat.completion.chunk", "created": created, "model": model,
-                        "choices": [{ "index": 0, "delta": delta, "logprobs": null, "finish_reason": finish_reason }] })
-            };
-            if tx.send(sse(&chunk(json!({ "role": "assistant", "content": "" }), Value::Null))).await.is_err() {
-                return;
-            }
-            while let Some(piece) = generation.next().await {
-                let event = match piece {
-                    Ok(Piece::Delta(text)) => sse(&chunk(json!({ "content": text }), Value::Null)),
-                    Ok(Piece::Done(result)) => {
-                        let mut last = chunk(json!({}), json!(finish(&result.finish_reason)));
-                        last["usage"] = usage(std::slice::from_ref(&result));
-                        sse(&last)
-                    }
-                    Err(e) => sse(&json!({ "error": { "message": e.message, "type": "server_error" } })),
-                };
-                if tx.send(event).await.is_err() {
-                    return;
-                }
-            }
-            let _ = tx.send(bytes::Bytes::from_static(b"data: [DONE]\n\n")).await;
-        });
-        return Ok(response);
+        let generation = Generation::chat(ctx, params).await?;
+        let chunk = move |delta: Value, finish_reason: Value| {
+            json!({ "id": id, "object": "chat.completion.chunk", "created": created, "model": model,
+                    "choices": [{ "index": 0, "delta": delta, "logprobs": null, "finish_reason": finish_reason }] })
+        };
+        let first = chunk(json!({ "role": "assistant", "content": "" }), Value::Null);
+        return Ok(stream_response(generation, "text/event-stream", sse, Some(first), Some(SSE_DONE), move |piece| match piece {
+            Ok(Piece::Delta(text)) => chunk(json!({ "content": text }), Value::Null),
+            Ok(Piece::Done(result)) => with_usage(chunk(json!({}), json!(finish(&result.finish_reason))), &result),
+            Err(e) => stream_error_event(&e),
+        }));
     }
     let mut results = Vec::with_capacity(n);
     for i in 0..n {
