@@ -298,6 +298,30 @@ pub struct TaskSummary {
     pub attempts: u64,
     pub passes: u64,
     pub recent_pass_rate: Option<f64>,
+    /// Where the task sampler puts it (None before training has seen a step).
+    #[serde(default)]
+    pub sampler: Option<SamplerView>,
+}
+
+/// The task sampler's view of one task.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SamplerView {
+    pub state: SamplerState,
+    /// Posterior mean pass rate for the current adapter.
+    pub pass_rate: f64,
+    /// Relative chance of being drawn (the task's weight times its informativeness).
+    pub weight: f64,
+}
+
+/// A task for the current adapter: never tried, learning (its groups are likely to
+/// have reward variance), mastered (pass rate >= 0.9), too hard (<= 0.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SamplerState {
+    Unseen,
+    Learning,
+    Mastered,
+    TooHard,
 }
 
 /// A page of tasks.

@@ -343,5 +343,15 @@ fn zero_variance_groups_are_replaced_up_to_the_budget() {
             assert_eq!(rec["tasks"].as_array().unwrap().len(), want_groups, "budget {budget}: {rec}");
             assert_eq!(rec["refilled_groups"], budget, "{rec}");
         }
+        // Every group failed: the sampler's view of both tasks says so (with only a few
+        // two-completion groups of evidence the posterior is still "learning").
+        let out = d.ctl(&["--json", "tasks", "list"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let page: Value = serde_json::from_slice(&out.stdout).unwrap();
+        for t in page["items"].as_array().unwrap() {
+            assert!(t["attempts"].as_u64().unwrap() > 0, "{t}");
+            assert!(t["sampler"]["state"] == "learning" || t["sampler"]["state"] == "too_hard", "{t}");
+            assert!(t["sampler"]["pass_rate"].as_f64().unwrap() < 0.25, "{t}");
+        }
     }
 }

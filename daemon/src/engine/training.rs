@@ -200,6 +200,8 @@ impl Training {
                 }
                 // Older evidence fades once per step.
                 self.curriculum.decay(&self.curriculum_cfg);
+                let (cur, cfg) = (&self.curriculum, &self.curriculum_cfg);
+                store.set_sampler_views(|id, weight| cur.view(cfg, id, weight));
                 Outcome::StepDone(record)
             }
         }

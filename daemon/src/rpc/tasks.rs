@@ -23,6 +23,7 @@ fn summary(t: &Task, stats: TaskStats) -> TaskSummary {
         attempts: stats.attempts,
         passes: stats.passes,
         recent_pass_rate: stats.recent_pass_rate,
+        sampler: stats.sampler,
     }
 }
 

@@ -19,6 +19,8 @@ pub struct TaskStats {
     /// Exponential moving average of the pass rate over attempts (`None` before the
     /// first attempt).
     pub recent_pass_rate: Option<f64>,
+    /// The task sampler's view, published by the trainer after each step.
+    pub sampler: Option<rlvr_client::SamplerView>,
 }
 
 impl TaskStats {

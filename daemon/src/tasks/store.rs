@@ -176,6 +176,16 @@ impl TaskStore {
     /// Record `attempts` scored samples of task `id`, `passes` of which passed.
     /// Returns the updated statistics, or `None` if the task is gone (it may have been
     /// deleted while the samples were being scored).
+    /// Publish the task sampler's view of each task (`views(id)`), for listings.
+    pub fn set_sampler_views(&self, views: impl Fn(&str, f64) -> rlvr_client::SamplerView) {
+        let mut state = self.write();
+        let ids: Vec<(TaskId, f64)> = state.tasks.iter().map(|(id, t)| (id.clone(), t.weight)).collect();
+        for (id, weight) in ids {
+            let view = views(id.as_str(), weight);
+            state.stats.entry(id).or_default().sampler = Some(view);
+        }
+    }
+
     pub fn record_attempts(&self, id: &str, attempts: u64, passes: u64) -> Option<TaskStats> {
         let mut state = self.write();
         let id = TaskId::from(id);

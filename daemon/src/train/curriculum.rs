@@ -33,14 +33,7 @@ pub struct TaskStats {
 }
 
 /// Where a task stands for the current adapter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskState {
-    Unseen,
-    Learning,
-    Mastered,
-    TooHard,
-}
+pub use rlvr_client::SamplerState as TaskState;
 
 impl TaskStats {
     /// Posterior mean pass rate, Beta(1 + passes, 1 + fails).
@@ -105,6 +98,12 @@ impl Curriculum {
     /// Forget tasks that are gone from the store (deleted or renamed).
     pub fn retain(&mut self, exists: impl Fn(&str) -> bool) {
         self.tasks.retain(|id, _| exists(id));
+    }
+
+    /// The sampler's view of a task whose configured weight is `base`.
+    pub fn view(&self, cfg: &CurriculumConfig, id: &str, base: f64) -> rlvr_client::SamplerView {
+        let stats = self.tasks.get(id).cloned().unwrap_or_default();
+        rlvr_client::SamplerView { state: stats.state(), pass_rate: stats.pass_rate(), weight: self.weight(cfg, id, base) }
     }
 
     pub fn summary(&self, ids: impl Iterator<Item = impl AsRef<str>>) -> CurriculumSummary {

@@ -21,7 +21,16 @@ pub async fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<(), String> {
             println!("{} tasks (showing {}..{})", page.total, page.offset, page.offset + page.items.len());
             for t in &page.items {
                 let rate = t.recent_pass_rate.map(|r| format!("{:3.0}%", r * 100.0)).unwrap_or_else(|| "   -".into());
-                println!("{:<40} {:<10} {:>3} tests  pass {}  {}", t.id, t.split, t.tests, rate, t.prompt_preview.chars().take(60).collect::<String>());
+                let sampler = t.sampler.map(|s| format!("{:<8} w {:.2}", sampler_state(s.state), s.weight)).unwrap_or_else(|| "-".into());
+                println!(
+                    "{:<40} {:<10} {:>3} tests  pass {}  {:<15} {}",
+                    t.id,
+                    t.split,
+                    t.tests,
+                    rate,
+                    sampler,
+                    t.prompt_preview.chars().take(50).collect::<String>()
+                );
             }
         }
         TasksCmd::Show { id } => {
@@ -38,6 +47,9 @@ pub async fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<(), String> {
                 println!("{test}");
             }
             println!("\nattempts {}, passes {}", t.summary.attempts, t.summary.passes);
+            if let Some(s) = t.summary.sampler {
+                println!("sampler: {} (pass rate {:.2}, weight {:.2})", sampler_state(s.state), s.pass_rate, s.weight);
+            }
         }
         TasksCmd::Errors => {
             let errs = rlvr_client::call!(ctx.conn, tasks_errors()).map_err(d)?;
@@ -61,4 +73,13 @@ pub async fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn sampler_state(s: rlvr_client::SamplerState) -> &'static str {
+    match s {
+        rlvr_client::SamplerState::Unseen => "untried",
+        rlvr_client::SamplerState::Learning => "learning",
+        rlvr_client::SamplerState::Mastered => "mastered",
+        rlvr_client::SamplerState::TooHard => "too hard",
+    }
 }
