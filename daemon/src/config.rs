@@ -262,7 +262,8 @@ pub struct RlConfig {
     pub max_grad_norm: f64,
     /// Clip epsilon (low side for DAPO/GSPO).
     pub clip_eps: f64,
-    /// Upper clip epsilon (DAPO 0.28, GSPO 4e-4); defaults to `clip_eps` when unset.
+    /// Upper clip epsilon (DAPO 0.28; GSPO's paper 4e-4, but 4e-2 with `clip_eps` 3e-2
+    /// fits LoRA at lr 1e-4, docs/learning.md); defaults to `clip_eps` when unset.
     pub clip_eps_high: Option<f64>,
     /// KL coefficient to the base model (adapter disabled), k3 estimator. 0 = no KL.
     pub beta: f64,

@@ -33,6 +33,8 @@ struct Live {
     sock: OwnedFd,
     waiters: Mutex<HashMap<u64, oneshot::Sender<Result<i32, String>>>>,
     dead: AtomicBool,
+    /// Set when the verifier shuts the zygote down: its exit is then expected.
+    closing: AtomicBool,
     /// The bwrap process; killed (with its whole sandbox) when the zygote is dropped.
     child: Mutex<std::process::Child>,
 }
@@ -51,6 +53,7 @@ impl Drop for Zygote {
         // The zygote exits on EOF, which also ends the reader thread (the last owner
         // of `Live` after the runs), which then reaps the sandbox.
         if let Some(live) = self.live.lock().ok().and_then(|mut g| g.take()) {
+            live.closing.store(true, Ordering::Release);
             // SAFETY: shutdown(2) on a socket we own.
             unsafe { libc::shutdown(live.sock.as_raw_fd(), libc::SHUT_RDWR) };
         }
@@ -107,7 +110,7 @@ impl Zygote {
         }
         let child = cmd.spawn().map_err(|source| VerifierError::Spawn { program: self.spec.program.clone(), source })?;
         drop(theirs);
-        Ok(Live { sock: ours, waiters: Mutex::new(HashMap::new()), dead: AtomicBool::new(false), child: Mutex::new(child) })
+        Ok(Live { sock: ours, waiters: Mutex::new(HashMap::new()), dead: AtomicBool::new(false), closing: AtomicBool::new(false), child: Mutex::new(child) })
     }
 
     /// The bwrap process of the running zygote (tests).
@@ -183,7 +186,9 @@ fn read_reports(live: &Live) {
         }
     }
     live.dead.store(true, Ordering::Release);
-    tracing::warn!("verifier zygote exited; the next run starts a new one");
+    if !live.closing.load(Ordering::Acquire) {
+        tracing::warn!("verifier zygote exited; the next run starts a new one");
+    }
     // Dropping the senders fails every run still waiting.
     live.waiters.lock().expect("waiters lock").clear();
 }
