@@ -27,23 +27,27 @@ pub const DECODE_CHUNK: usize = 8;
 
 type VerifyReply = oneshot::Receiver<Result<Vec<Verdict>, VerifierError>>;
 
+/// The step's rollout: its groups are generated (all tasks in one batch; replacements
+/// for groups without reward variance in later batches), then verified.
+struct Rollout {
+    tasks: Vec<(Arc<Task>, EvalTask)>,
+    /// Tasks before `next` have been started (or skipped).
+    next: usize,
+    /// The batch being decoded: (task index, prompt ids) per request, in order.
+    current: Option<(Vec<(usize, Vec<u32>)>, Decoding)>,
+    groups: Vec<Option<Group>>,
+    pending: Vec<(usize, VerifyReply)>,
+    verdicts: Vec<Option<Vec<Verdict>>>,
+    generate_s: f64,
+    started: Instant,
+    verify_started: Option<Instant>,
+}
+
 enum Phase {
     /// Between steps.
     Idle,
-    /// Generating the step's groups (all tasks in one batch), then verifying them.
-    Rollout {
-        tasks: Vec<(Arc<Task>, EvalTask)>,
-        /// Tasks before `next` have been started (or skipped).
-        next: usize,
-        /// The batch being decoded: (task index, prompt ids) per request, in order.
-        current: Option<(Vec<(usize, Vec<u32>)>, Decoding)>,
-        groups: Vec<Option<Group>>,
-        pending: Vec<(usize, VerifyReply)>,
-        verdicts: Vec<Option<Vec<Verdict>>>,
-        generate_s: f64,
-        started: Instant,
-        verify_started: Option<Instant>,
-    },
+    /// Generating the step's groups, then verifying them.
+    Rollout(Box<Rollout>),
     /// Optimizer phase, one micro-batch per unit.
     Update { job: Box<UpdateJob>, record: Box<StepRecord>, started: Instant, step_started: Instant },
 }
@@ -131,10 +135,10 @@ impl Training {
     pub fn phase_name(&self) -> String {
         match &self.phase {
             Phase::Idle => "idle".into(),
-            Phase::Rollout { tasks, next, pending, .. } if *next >= tasks.len() => {
-                format!("verify ({} groups pending)", pending.len())
+            Phase::Rollout(r) if r.next >= r.tasks.len() => {
+                format!("verify ({} groups pending)", r.pending.len())
             }
-            Phase::Rollout { tasks, next, .. } => format!("rollout {}/{}", next + 1, tasks.len()),
+            Phase::Rollout(r) => format!("rollout {}/{}", r.next + 1, r.tasks.len()),
             Phase::Update { job, .. } => {
                 format!("update ({} micro-batches left)", job.remaining(self.trainer.rl.micro_batch, self.trainer.rl.updates_per_batch))
             }
@@ -171,9 +175,7 @@ impl Training {
         }
         match std::mem::replace(&mut self.phase, Phase::Idle) {
             Phase::Idle => self.begin_step(store),
-            Phase::Rollout { tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started } => {
-                self.rollout_unit(m, store, verifier, rt, tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started)
-            }
+            Phase::Rollout(r) => self.rollout_unit(m, store, verifier, rt, *r),
             Phase::Update { mut job, record, started, step_started } => {
                 if !self.trainer.update_micro(m, &mut job) {
                     self.phase = Phase::Update { job, record, started, step_started };
@@ -234,7 +236,7 @@ impl Training {
         }
         self.tasks_seen += tasks.len() as u64;
         let n = tasks.len();
-        self.phase = Phase::Rollout {
+        self.phase = Phase::Rollout(Box::new(Rollout {
             tasks,
             next: 0,
             current: None,
@@ -244,27 +246,12 @@ impl Training {
             generate_s: 0.0,
             started: Instant::now(),
             verify_started: None,
-        };
+        }));
         Outcome::Progress
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn rollout_unit(
-        &mut self,
-        m: &mut LoadedModel,
-        store: &TaskStore,
-        verifier: &Verifier,
-        rt: &tokio::runtime::Handle,
-        tasks: Vec<(Arc<Task>, EvalTask)>,
-        mut next: usize,
-        mut current: Option<(Vec<(usize, Vec<u32>)>, Decoding)>,
-        mut groups: Vec<Option<Group>>,
-        mut pending: Vec<(usize, VerifyReply)>,
-        mut verdicts: Vec<Option<Vec<Verdict>>>,
-        mut generate_s: f64,
-        started: Instant,
-        mut verify_started: Option<Instant>,
-    ) -> Outcome {
+    fn rollout_unit(&mut self, m: &mut LoadedModel, store: &TaskStore, verifier: &Verifier, rt: &tokio::runtime::Handle, r: Rollout) -> Outcome {
+        let Rollout { tasks, mut next, mut current, mut groups, mut pending, mut verdicts, mut generate_s, started, mut verify_started } = r;
         let t = Instant::now();
         let mut progressed = false;
         if current.is_none() && next < tasks.len() {
@@ -351,7 +338,7 @@ impl Training {
             let n = useless.min(self.curriculum_cfg.refill_budget.saturating_sub(self.refills));
             let more = if n > 0 { self.sample_tasks(store, n) } else { Vec::new() };
             if more.is_empty() {
-                return self.begin_update(store, tasks, groups, verdicts, generate_s, started, verify_started);
+                return self.begin_update(store, Rollout { tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started });
             }
             self.refills += more.len();
             self.tasks_seen += more.len() as u64;
@@ -359,10 +346,10 @@ impl Training {
             groups.extend(more.iter().map(|_| None));
             verdicts.extend(more.iter().map(|_| None));
             tasks.extend(more);
-            self.phase = Phase::Rollout { tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started };
+            self.phase = Phase::Rollout(Box::new(Rollout { tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started }));
             return Outcome::Progress;
         }
-        self.phase = Phase::Rollout { tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started };
+        self.phase = Phase::Rollout(Box::new(Rollout { tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started }));
         if progressed {
             Outcome::Progress
         } else {
@@ -370,17 +357,8 @@ impl Training {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn begin_update(
-        &mut self,
-        store: &TaskStore,
-        tasks: Vec<(Arc<Task>, EvalTask)>,
-        groups: Vec<Option<Group>>,
-        verdicts: Vec<Option<Vec<Verdict>>>,
-        generate_s: f64,
-        started: Instant,
-        verify_started: Option<Instant>,
-    ) -> Outcome {
+    fn begin_update(&mut self, store: &TaskStore, r: Rollout) -> Outcome {
+        let Rollout { tasks, groups, verdicts, generate_s, started, verify_started, .. } = r;
         let groups: Vec<Group> = groups.into_iter().map(|g| g.expect("every group generated")).collect();
         let verdicts: Vec<Vec<Verdict>> = verdicts.into_iter().map(|v| v.expect("every group verified")).collect();
         let rewards: Vec<Vec<f64>> = verdicts.iter().map(|vs| vs.iter().map(|v| self.reward(v)).collect()).collect();
