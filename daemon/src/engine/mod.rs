@@ -459,12 +459,13 @@ impl Engine {
         let eval_every = self.deps.cfg.eval.every_steps as u64;
         let next_eval = (eval_every > 0).then(|| (step / eval_every + 1) * eval_every);
         let sps = t.seconds_per_step();
+        let train = self.deps.store.sampling_weights(crate::tasks::Split::Train);
         TrainStatus {
             state: t.state,
             step,
             phase: self.evals.front().map(|j| j.progress()).unwrap_or_else(|| t.phase_name()),
             tasks_seen: t.tasks_seen,
-            train_tasks: self.deps.store.sampling_weights(crate::tasks::Split::Train).len(),
+            train_tasks: train.len(),
             last: t.last.clone(),
             seconds_per_step: sps,
             next_checkpoint_step: next_ckpt,
@@ -475,7 +476,7 @@ impl Engine {
             lr: rl.lr,
             group_size: rl.group_size,
             reward_weights: (t.tests_weight, t.ruff_weight),
-            task_states: t.curriculum.summary(self.deps.store.sampling_weights(crate::tasks::Split::Train).iter().map(|(id, _)| id.as_str().to_string())),
+            task_states: t.curriculum.summary(train.iter().map(|(id, _)| id.as_str())),
             sandbox: match &self.deps.verifier {
                 Ok(v) => match v.isolation() {
                     crate::reward::Isolation::Bwrap => "bwrap".into(),

@@ -18,7 +18,7 @@ use crate::eval::task::EvalTask;
 use crate::model::generate::Decoding;
 use crate::model::LoadedModel;
 use crate::reward::{Verdict, Verifier, VerifierError};
-use crate::tasks::{Split, Task, TaskStore};
+use crate::tasks::{Split, Task, TaskId, TaskStore};
 use crate::train::trainer::{Group, Trainer, UpdateJob};
 
 /// Tokens decoded per unit of work: the longest a completion request waits behind a
@@ -209,9 +209,9 @@ impl Training {
         }
     }
 
-    /// Draw `n` train tasks (with replacement) by their weights and the curriculum.
-    fn sample_tasks(&mut self, store: &TaskStore, n: usize) -> Vec<(Arc<Task>, EvalTask)> {
-        let weights = store.sampling_weights(Split::Train);
+    /// Draw `n` of the train tasks `weights` (from the store, with replacement) by
+    /// their weights and the curriculum.
+    fn sample_tasks(&mut self, store: &TaskStore, weights: &[(TaskId, f64)], n: usize) -> Vec<(Arc<Task>, EvalTask)> {
         if weights.is_empty() {
             return Vec::new();
         }
@@ -223,14 +223,15 @@ impl Training {
     }
 
     fn begin_step(&mut self, store: &TaskStore) -> Outcome {
-        if store.sampling_weights(Split::Train).is_empty() {
+        let weights = store.sampling_weights(Split::Train);
+        if weights.is_empty() {
             self.state = TrainState::Paused;
             return Outcome::Failed(format!("no train tasks in {}", store.root().display()));
         }
         self.curriculum.retain(|id| store.get(id).is_some());
         self.refills = 0;
         self.refill_checked = 0;
-        let tasks = self.sample_tasks(store, self.trainer.rl.tasks_per_step);
+        let tasks = self.sample_tasks(store, &weights, self.trainer.rl.tasks_per_step);
         if tasks.is_empty() {
             return Outcome::Progress;
         }
@@ -336,7 +337,7 @@ impl Training {
                 fresh.iter().flatten().filter(|vs| crate::train::advantages::is_zero_variance(&vs.iter().map(|v| self.reward(v)).collect::<Vec<_>>())).count();
             self.refill_checked = verdicts.len();
             let n = useless.min(self.curriculum_cfg.refill_budget.saturating_sub(self.refills));
-            let more = if n > 0 { self.sample_tasks(store, n) } else { Vec::new() };
+            let more = if n > 0 { self.sample_tasks(store, &store.sampling_weights(Split::Train), n) } else { Vec::new() };
             if more.is_empty() {
                 return self.begin_update(store, Rollout { tasks, next, current, groups, pending, verdicts, generate_s, started, verify_started });
             }

@@ -172,9 +172,7 @@ impl Verifier {
             (true, Some(c), Some(t)) => Some((zygote::Zygote::new(c), zygote::Zygote::new(t))),
             _ => None,
         };
-        if let Err(e) = probe(&launcher, None, &scratch.0, &limits).await {
-            return Err(VerifierError::IsolationUnavailable { mode: sandbox.isolation_mode(), detail: format!("a trivial candidate did not pass: {e}") });
-        }
+        // One probe, on the path runs will take (zygotes when there are any).
         if let Err(e) = probe(&launcher, zygotes.as_ref(), &scratch.0, &limits).await {
             return Err(VerifierError::IsolationUnavailable { mode: sandbox.isolation_mode(), detail: format!("a trivial candidate did not pass: {e}") });
         }

@@ -153,13 +153,10 @@ impl Running {
         match how {
             Start::Spawn(spec) => {
                 let dup = |fd: RawFd| -> Result<Stdio, VerifierError> {
-                    // SAFETY: fcntl(F_DUPFD_CLOEXEC) on a descriptor we hold returns a new one we own.
-                    let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
-                    if new < 0 {
-                        return Err(VerifierError::io("duplicate a pipe for", &spec.program, io::Error::last_os_error()));
-                    }
-                    // SAFETY: `new` was just created and is owned by nobody else.
-                    Ok(Stdio::from(unsafe { OwnedFd::from_raw_fd(new) }))
+                    // SAFETY: `fd` is one of run_pair's pipe ends, open for this whole call.
+                    let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+                    let owned = fd.try_clone_to_owned().map_err(|e| VerifierError::io("duplicate a pipe for", &spec.program, e))?;
+                    Ok(Stdio::from(owned))
                 };
                 let mut extra = [(-1, -1); 3];
                 for (slot, (i, &fd)) in extra.iter_mut().zip(fds.iter().enumerate().skip(3)) {
