@@ -115,11 +115,23 @@ def _serve(req):
     raise WireError("unknown request %r" % (op,))
 
 
+def _flush():
+    """Flush the candidate's own prints: the daemon kills this process as soon as the
+    tests are over, so output still buffered then (stderr holds a line without its
+    newline) would be lost."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:  # noqa: BLE001
+            pass
+
+
 def _reply(chan, ok, value):
     if os.getpid() != _PID[0]:
         # A process the candidate forked fell through into the serve loop: only
         # the original process answers.
         os._exit(0)
+    _flush()
     try:
         payload = encode(("ok", value) if ok else value, _handle)
     except BaseException as exc:  # noqa: BLE001 -- a value that cannot be sent is an error reply
@@ -171,6 +183,7 @@ def main():
         outcome, detail = _exc_class(exc), _detail(exc)
     if os.getpid() != _PID[0]:
         os._exit(0)
+    _flush()
     chan.send(encode(("ready", outcome, detail, _names(g) if outcome == "pass" else []), _handle))
     while True:
         try:
@@ -183,11 +196,7 @@ def main():
             _reply(chan, False, ("err", _exc_class(exc), _detail(exc)))
             continue
         _reply(chan, True, value)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BaseException:  # noqa: BLE001
-            pass
+    _flush()
     os._exit(0)
 
 
