@@ -34,7 +34,7 @@ done_phase format
 
 phase "2/3 build: the binaries and the test executables into $CARGO_TARGET_DIR (a cold build compiles burn: ~30 min on 2 cores)"
 # Integration tests run the real binaries: build them first.
-cargo build --workspace --bins
+cargo build --workspace --bins --examples
 cargo test --workspace --no-run
 done_phase build
 

@@ -260,16 +260,21 @@ pub enum TrainEvent {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamChunk {
     /// New text since the previous chunk.
-    Delta {
-        text: String,
-    },
+    Delta { text: String },
     /// The end: the whole result (same as the non-streaming call's).
-    Done {
-        result: CompletionResult,
-    },
+    Done { result: CompletionResult },
+    /// The request failed; `code` is the JSON-RPC error code the non-streaming call
+    /// would have answered (`errors::INVALID_PARAMS`, `errors::NOT_FOUND`, ...), so a
+    /// client can tell its own mistake from the daemon's state.
     Error {
         message: String,
+        #[serde(default = "internal_code")]
+        code: i32,
     },
+}
+
+fn internal_code() -> i32 {
+    crate::errors::INTERNAL
 }
 
 /// One checkpoint on disk.

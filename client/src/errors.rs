@@ -15,3 +15,6 @@ pub const NOT_FOUND: i32 = -32004;
 pub const INVALID_REQUEST_STATE: i32 = -32009;
 /// The daemon failed internally while serving the request (details in the message).
 pub const INTERNAL: i32 = -32010;
+
+/// JSON-RPC's own "invalid params": a value out of range (HTTP 400 on the editor endpoints).
+pub const INVALID_PARAMS: i32 = -32602;

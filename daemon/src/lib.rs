@@ -1,35 +1,59 @@
 //! rlvrd: a daemon that keeps a LoRA adapter of a small code model improving by
 //! reinforcement learning from verifiable rewards (unit tests + Ruff), while serving
-//! completions and control over JSON-RPC.
+//! completions to editors and training control over JSON-RPC.
 //!
-//! Modules and what each owns:
-//! - [`config`]: the TOML configuration, defaults and validation.
-//! - [`backend`]: the single place the burn device (flex CPU or wgpu) is chosen.
-//! - [`service`]: process plumbing: state-dir lock, systemd notify, logging.
-//! - [`shared`]: state read by RPC handlers (status, model info).
-//! - [`rpc`]: the jsonrpsee server implementing `rlvr_client::RlvrApi`, auth, error codes.
-//! - [`model`]: the transformer in burn, loaders, tokenizer, chat template, generation.
+//! Embedding: [`Daemon::builder`] starts the whole daemon in-process and returns a
+//! [`DaemonHandle`] (completions, streaming, training control, events, status,
+//! checkpoints, shutdown); `daemon/examples/embed.rs` is a complete program. The
+//! `rlvrd` binary is a thin command line over the same API.
+//!
+//! Layers, each depending only on the ones before it (a test checks there is no
+//! import cycle between them):
+//! - [`config`]: the TOML configuration, defaults and validation (depends on nothing).
+//! - [`backend`]: the single place the burn device (CPU or wgpu) is chosen.
+//! - [`model`]: the transformer in burn, the CPU inference path, loaders, tokenizer,
+//!   chat template, generation, LoRA.
+//! - [`history`]: the metrics history file.
+//! - [`tasks`]: the watched task tree, its formats, the [`tasks::Problem`] training
+//!   and eval work on, and its prompt.
+//! - [`reward`]: the sandboxed verifier (tests in a trusted interpreter, Ruff) and rewards.
+//! - [`train`]: advantages, losses (GRPO, Dr.GRPO, DAPO, GSPO), optimizer, the trainer,
+//!   the curriculum sampler.
+//! - [`eval`]: pass@k, diagnostics, the promotion gate, paired comparisons.
+//! - [`checkpoint`]: crash-safe checkpoints of adapter, optimizer and trainer state.
 //! - [`engine`]: the one thread that owns the model; async code sends it messages.
-//! - [`commands`]: one-shot CLI subcommands (`generate`, `bench`).
-//!
-//! [`run`] is the daemon's whole life: lock, listen, notify, wait for cancellation,
-//! drain, release.
+//! - `http`, `rpc` (private): the editor protocols and the JSON-RPC endpoint, thin
+//!   adapters over the engine.
+//! - [`Daemon`] / [`DaemonHandle`]: the composition of all of the above.
 
 pub mod backend;
 pub mod checkpoint;
-pub mod commands;
 pub mod config;
+mod daemon;
 pub mod engine;
 pub mod eval;
 pub mod history;
-pub mod http;
+mod http;
 pub mod model;
 pub mod reward;
-pub mod rpc;
-pub mod service;
-pub mod shared;
+mod rpc;
+mod service;
+mod shared;
 pub mod tasks;
 pub mod train;
+
+#[cfg(test)]
+mod layering;
+
+pub use config::Config;
+pub use daemon::{Daemon, DaemonBuilder, DaemonHandle};
+pub use engine::{EngineError, TrainCmd};
+
+/// Install the tracing subscriber `[logging]` asks for (text or JSON on stderr). Call
+/// once per process; embedders with their own subscriber skip it.
+pub fn init_logging(cfg: &config::LoggingConfig) {
+    service::logging::init(cfg)
+}
 
 /// The daemon crate's directory, for tests that read fixtures and data. Read at run
 /// time (cargo test sets CARGO_MANIFEST_DIR): a test binary reused from another checkout
@@ -40,17 +64,10 @@ pub(crate) fn manifest_dir() -> std::path::PathBuf {
 }
 
 use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
 
-use rlvr_client::DaemonState;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 
-use crate::config::Config;
-use crate::service::lock::{LockError, StateLock};
-use crate::service::notify;
-use crate::shared::Shared;
+use crate::service::lock::LockError;
 
 /// Why the daemon could not run.
 #[derive(Debug, thiserror::Error)]
@@ -65,130 +82,20 @@ pub enum DaemonError {
     History(#[from] history::HistoryError),
     #[error(transparent)]
     Checkpoint(#[from] checkpoint::CheckpointError),
+    #[error("a background task failed: {0}")]
+    Join(String),
 }
 
 /// Name of the file in the state dir holding the bound RPC URL (for port 0 and for
 /// clients that discover the daemon).
 pub const RPC_ADDR_FILE: &str = "rpc.addr";
 
-/// Run the daemon until `shutdown` is cancelled (signal or `shutdown` RPC).
+/// Run the daemon until `shutdown` is cancelled (signal or `shutdown` RPC): the whole
+/// life of the `rlvrd` binary.
 pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), DaemonError> {
-    let state_dir = config.state_dir();
-    let lock = StateLock::acquire(&state_dir)?;
-    tracing::info!(state_dir = %state_dir.display(), "rlvrd {} starting", env!("CARGO_PKG_VERSION"));
-
-    let shared = Arc::new(Shared::new(state_dir.clone(), backend::describe(&config.backend), shutdown.clone()));
-    let tracker = TaskTracker::new();
-
-    let (services, engine_thread) = start_engine(&config, shared.clone(), &shutdown, &tracker).await?;
-    let engine = services.engine.clone();
-    let server = rpc::start(&config, shared.clone(), services).await?;
-    let url = format!("http://{}", server.addr);
-    let addr_file = state_dir.join(RPC_ADDR_FILE);
-    write_atomic(&addr_file, format!("{url}\n").as_bytes())?;
-    tracing::info!(%url, auth = ?config.rpc.auth, "JSON-RPC listening (HTTP and WebSocket)");
-
-    notify::notify(&format!("READY=1\nSTATUS=listening on {url}"));
-    if let Some(every) = notify::watchdog_interval() {
-        let token = shutdown.clone();
-        tracker.spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            loop {
-                tokio::select! {
-                    _ = token.cancelled() => break,
-                    _ = tick.tick() => notify::notify("WATCHDOG=1"),
-                }
-            }
-        });
-    }
-
-    shutdown.cancelled().await;
-    tracing::info!("shutting down");
-    shared.set_state(DaemonState::Stopping);
-    notify::notify("STOPPING=1");
-
-    let _ = server.handle.stop();
-    let drained = tokio::time::timeout(Duration::from_secs(3), server.handle.stopped()).await;
-    if drained.is_err() {
-        tracing::warn!("RPC connections did not close within 3 s; dropping them");
-    }
-    drop(engine);
-    // The engine finishes its current request (and a model load in progress) first.
-    let _ = tokio::task::spawn_blocking(move || engine_thread.join()).await;
-    tracker.close();
-    tracker.wait().await;
-    let _ = std::fs::remove_file(&addr_file);
-    drop(lock);
-    tracing::info!("stopped");
+    let daemon = Daemon::builder(config).shutdown_on(shutdown).spawn().await?;
+    daemon.stopped().await;
     Ok(())
-}
-
-/// Open the stores, start the task watcher and the verifier, and spawn the engine
-/// thread (which loads the model). Shared by the daemon and `rlvrd train`.
-pub async fn start_engine(
-    config: &Config,
-    shared: Arc<Shared>,
-    shutdown: &CancellationToken,
-    tracker: &TaskTracker,
-) -> Result<(rpc::Services, std::thread::JoinHandle<()>), DaemonError> {
-    let state_dir = config.state_dir();
-    let history = Arc::new(history::History::open(&state_dir)?);
-    let checkpoints = Arc::new(checkpoint::CheckpointStore::open(state_dir.join("checkpoints"), config.checkpoints.keep_last)?);
-    // `open` reads the whole tree once (blocking, but only at start-up).
-    let store = tasks::TaskStore::open(&config.tasks);
-    tracing::info!(root = %config.tasks.dir.display(), tasks = store.len(), errors = store.errors().len(), "task tree loaded");
-    if config.tasks.watch {
-        let (s, c) = (store.clone(), shutdown.child_token());
-        tracker.spawn(async move {
-            if let Err(e) = tasks::watch(s, tasks::WatchOptions::default(), c).await {
-                tracing::error!(error = %e, "task watcher stopped; use tasks_reload to pick up changes");
-            }
-        });
-    }
-    let verifier = match reward::Verifier::new(&config.sandbox, &config.reward).await {
-        Ok(v) => {
-            tracing::info!(isolation = ?v.isolation(), "verifier ready");
-            Ok(v)
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "verifier unavailable: training cannot start (serving works)");
-            shared.set_error(Some(e.to_string()));
-            Err(e.to_string())
-        }
-    };
-    let (events, _) = tokio::sync::broadcast::channel(256);
-    let deps = engine::EngineDeps {
-        cfg: config.clone(),
-        shared: shared.clone(),
-        cancel: shutdown.child_token(),
-        rt: tokio::runtime::Handle::current(),
-        verifier,
-        store: store.clone(),
-        history: history.clone(),
-        checkpoints: checkpoints.clone(),
-        events: events.clone(),
-    };
-    // The engine loads the model in its own thread; status shows `loading` meanwhile.
-    let (engine, engine_thread) = engine::spawn(deps);
-    let services = rpc::Services { engine, store, history, checkpoints, events };
-    Ok((services, engine_thread))
-}
-
-/// Cancel `token` on SIGINT or SIGTERM (a second signal exits immediately).
-pub fn cancel_on_signals(token: CancellationToken) {
-    tokio::spawn(async move {
-        use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
-            tracing::error!("cannot install signal handlers");
-            return;
-        };
-        let name = tokio::select! { _ = term.recv() => "SIGTERM", _ = int.recv() => "SIGINT" };
-        tracing::info!(signal = name, "received signal");
-        token.cancel();
-        tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
-        tracing::warn!("second signal: exiting without cleanup");
-        std::process::exit(130);
-    });
 }
 
 /// Write `bytes` to `path` via a temp file + fsync + rename, so readers never see a

@@ -2,6 +2,8 @@
 //!
 //! Exit codes: 0 clean stop, 1 runtime failure, 2 bad configuration or arguments.
 
+mod commands;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,29 +35,15 @@ enum Cmd {
     Generate(GenerateArgs),
     /// Verify a candidate solution: run its tests in the sandbox, lint it with Ruff and
     /// print outcome, per-test results, diagnostics and reward components.
-    Verify(VerifyArgs),
+    Verify(commands::verify::VerifyOpts),
     /// Run N trainer steps in the foreground (no RPC server), one metrics line per step.
-    Train {
-        #[arg(long)]
-        steps: u64,
-        /// Also append each step's metrics as JSON Lines to this file.
-        #[arg(long)]
-        metrics_out: Option<PathBuf>,
-        /// Print JSON Lines instead of the human summary.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Evaluate the base model or a PEFT adapter directory on the eval tasks.
-    Eval {
-        /// `base` (default) or an adapter directory (adapter_config.json + adapter_model.safetensors).
-        #[arg(long)]
-        adapter: Option<String>,
-        /// Evaluate only the first N tasks.
-        #[arg(long)]
-        limit: Option<usize>,
-        #[arg(long)]
-        json: bool,
-    },
+    Train(commands::train::TrainOpts),
+    /// Evaluate the base model or a PEFT adapter directory on the eval tasks (or any
+    /// MBPP file and id range).
+    Eval(commands::eval::EvalOpts),
+    /// Paired comparison of two eval results (`rlvrd eval --json` or `--out` files):
+    /// pass@1 with 95% Wilson intervals, tasks gained / lost, exact McNemar p-value.
+    Compare(commands::eval::CompareOpts),
     /// Benchmarks; each prints JSON.
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -92,24 +80,6 @@ struct GenerateArgs {
     #[arg(long)]
     stop: Vec<String>,
     /// Print prompt ids, generated ids, text, log-probs and timings as JSON.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(clap::Args)]
-struct VerifyArgs {
-    /// MBPP task id whose tests to run.
-    #[arg(long)]
-    mbpp_id: u32,
-    /// File with the candidate (a completion: fenced code or bare code).
-    #[arg(long)]
-    code: PathBuf,
-    /// MBPP JSON Lines file (default: the copy bundled into rlvrd, examples/data/mbpp/mbpp.jsonl).
-    #[arg(long)]
-    mbpp_file: Option<PathBuf>,
-    /// Treat the candidate as truncated at the token budget (overlong penalty).
-    #[arg(long)]
-    truncated: bool,
     #[arg(long)]
     json: bool,
 }
@@ -158,34 +128,9 @@ enum BenchCmd {
         backend: Option<rlvrd::config::BackendKind>,
     },
     /// `complete` latency under concurrent load against a running daemon.
-    Serve {
-        #[arg(long, default_value = "http://127.0.0.1:7433")]
-        url: String,
-        #[arg(long, default_value_t = 20)]
-        requests: usize,
-        #[arg(long, default_value_t = 20)]
-        concurrency: usize,
-        #[arg(long, default_value_t = 16)]
-        max_tokens: usize,
-        /// The daemon's token (default: rpc.token in $RLVRD_STATE_DIR or the default state dir).
-        #[arg(long, env = "RLVRD_TOKEN_FILE")]
-        token_file: Option<PathBuf>,
-        /// Editor-shaped requests: about this many tokens of code before the cursor
-        /// (0: the short prompts), streamed, with time to first token measured.
-        #[arg(long, default_value_t = 0)]
-        prefix_tokens: usize,
-        /// About this many tokens of code after the cursor (fill-in-the-middle).
-        #[arg(long, default_value_t = 0)]
-        suffix_tokens: usize,
-    },
+    Serve(commands::bench_serve::BenchServeOpts),
     /// Sandboxed runs per second on MBPP reference solutions, and Ruff time per candidate.
-    Verify {
-        #[arg(long)]
-        mbpp_file: Option<PathBuf>,
-        /// Only the first N tasks.
-        #[arg(long)]
-        limit: Option<usize>,
-    },
+    Verify(commands::bench_verify::BenchVerifyOpts),
     /// wgpu vs CPU backend vs transformers reference logits.
     Parity {
         /// Folder with the tiny-llama / tiny-qwen3 fixtures.
@@ -204,7 +149,7 @@ fn one_shot(config: Option<&PathBuf>, f: impl FnOnce(&Config) -> anyhow::Result<
         Err(code) => return code,
     };
     if std::env::var_os("RUST_LOG").is_some() {
-        rlvrd::service::logging::init(&cfg.logging);
+        rlvrd::init_logging(&cfg.logging);
     }
     match f(&cfg) {
         Ok(()) => ExitCode::SUCCESS,
@@ -254,7 +199,7 @@ fn main() -> ExitCode {
                 (None, Some(f)) => std::fs::read_to_string(f).map_err(|e| anyhow::anyhow!("cannot read prompt file {}: {e}", f.display()))?,
                 (None, None) => unreachable!("clap requires one"),
             };
-            let o = rlvrd::commands::generate::GenerateOpts {
+            let o = commands::generate::GenerateOpts {
                 prompt,
                 greedy: a.greedy,
                 max_tokens: a.max_tokens,
@@ -267,7 +212,7 @@ fn main() -> ExitCode {
                 stop: a.stop.clone(),
                 json: a.json,
             };
-            rlvrd::commands::generate::run(cfg, &o)
+            commands::generate::run(cfg, &o)
         }),
         Cmd::Bench(BenchCmd::Generate { synthetic, backend, prompt_tokens, new_tokens, batch, ttft_tokens, inference_weights, repeats }) => {
             one_shot(cli.config.as_ref(), |cfg| {
@@ -278,56 +223,50 @@ fn main() -> ExitCode {
                 if let Some(w) = inference_weights {
                     cfg.model.inference_weights = w;
                 }
-                let o = rlvrd::commands::bench::BenchGenerateOpts { synthetic, prompt_tokens, new_tokens, batches: batch.clone(), ttft_tokens, repeats };
-                rlvrd::commands::bench::generate(&cfg, &o)
+                let o = commands::bench::BenchGenerateOpts { synthetic, prompt_tokens, new_tokens, batches: batch.clone(), ttft_tokens, repeats };
+                commands::bench::generate(&cfg, &o)
             })
         }
-        Cmd::Train { steps, metrics_out, json } => one_shot(cli.config.as_ref(), |cfg| {
-            rlvrd::service::logging::init(&cfg.logging);
-            rlvrd::commands::train::run(cfg, &rlvrd::commands::train::TrainOpts { steps, metrics_out: metrics_out.clone(), json, quiet: false })
+        Cmd::Train(o) => one_shot(cli.config.as_ref(), |cfg| {
+            rlvrd::init_logging(&cfg.logging);
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+            rt.block_on(async {
+                let shutdown = CancellationToken::new();
+                cancel_on_signals(shutdown.clone());
+                commands::train::train(cfg.clone(), &o, shutdown).await.map(|_| ())
+            })
         }),
-        Cmd::Eval { adapter, limit, json } => {
-            one_shot(cli.config.as_ref(), |cfg| rlvrd::commands::eval::run(cfg, &rlvrd::commands::eval::EvalOpts { adapter: adapter.clone(), limit, json }))
-        }
-        Cmd::Verify(a) => one_shot(cli.config.as_ref(), |cfg| {
-            let o = rlvrd::commands::verify::VerifyOpts {
-                mbpp_id: a.mbpp_id,
-                code: a.code.clone(),
-                mbpp_file: a.mbpp_file.clone(),
-                truncated: a.truncated,
-                json: a.json,
-            };
-            rlvrd::commands::verify::run(cfg, &o)
-        }),
-        Cmd::Bench(BenchCmd::Verify { mbpp_file, limit }) => {
-            one_shot(cli.config.as_ref(), |cfg| rlvrd::commands::bench_verify::run(cfg, &rlvrd::commands::bench_verify::BenchVerifyOpts { mbpp_file, limit }))
-        }
+        Cmd::Eval(o) => one_shot(cli.config.as_ref(), |cfg| commands::eval::run(cfg, &o)),
+        Cmd::Compare(o) => match commands::eval::compare_files(&o) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("rlvrd: {e:#}");
+                ExitCode::from(1)
+            }
+        },
+        Cmd::Verify(o) => one_shot(cli.config.as_ref(), |cfg| commands::verify::run(cfg, &o)),
+        Cmd::Bench(BenchCmd::Verify(o)) => one_shot(cli.config.as_ref(), |cfg| commands::bench_verify::run(cfg, &o)),
         Cmd::Bench(BenchCmd::Train { group, prompts, new_tokens, steps, micro_batch, backend }) => one_shot(cli.config.as_ref(), |cfg| {
             let mut cfg = cfg.clone();
             if let Some(kind) = backend {
                 cfg.backend.kind = kind;
             }
-            rlvrd::commands::bench::train(&cfg, group, prompts, new_tokens, steps, micro_batch.unwrap_or(group))
+            commands::bench::train(&cfg, group, prompts, new_tokens, steps, micro_batch.unwrap_or(group))
         }),
-        Cmd::Bench(BenchCmd::Serve { url, requests, concurrency, max_tokens, token_file, prefix_tokens, suffix_tokens }) => {
-            let o = rlvrd::commands::bench_serve::BenchServeOpts { url, requests, concurrency, max_tokens, token_file, prefix_tokens, suffix_tokens };
-            match rlvrd::commands::bench_serve::run(&o) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("rlvrd: {e:#}");
-                    ExitCode::from(1)
-                }
+        Cmd::Bench(BenchCmd::Serve(o)) => match commands::bench_serve::run(&o) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("rlvrd: {e:#}");
+                ExitCode::from(1)
             }
-        }
-        Cmd::Bench(BenchCmd::Parity { fixtures, synthetic }) => {
-            one_shot(cli.config.as_ref(), |_| rlvrd::commands::bench::parity(&fixtures, synthetic.as_deref()))
-        }
+        },
+        Cmd::Bench(BenchCmd::Parity { fixtures, synthetic }) => one_shot(cli.config.as_ref(), |_| commands::bench::parity(&fixtures, synthetic.as_deref())),
         Cmd::Run => {
             let (cfg, source) = match load(cli.config.as_ref()) {
                 Ok(c) => c,
                 Err(code) => return code,
             };
-            rlvrd::service::logging::init(&cfg.logging);
+            rlvrd::init_logging(&cfg.logging);
             rlvrd::backend::configure_threads(&cfg.backend);
             tracing::info!(config = %source, "configuration loaded");
             let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
@@ -339,7 +278,7 @@ fn main() -> ExitCode {
             };
             let result = rt.block_on(async {
                 let shutdown = CancellationToken::new();
-                rlvrd::cancel_on_signals(shutdown.clone());
+                cancel_on_signals(shutdown.clone());
                 rlvrd::run(cfg, shutdown).await
             });
             match result {
@@ -352,4 +291,22 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Cancel `token` on SIGINT or SIGTERM; a second signal exits at once (exit 130).
+/// Signals belong to the binary: an embedder decides its own.
+fn cancel_on_signals(token: CancellationToken) {
+    tokio::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+            tracing::error!("cannot install signal handlers");
+            return;
+        };
+        let name = tokio::select! { _ = term.recv() => "SIGTERM", _ = int.recv() => "SIGINT" };
+        tracing::info!(signal = name, "received signal");
+        token.cancel();
+        tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+        tracing::warn!("second signal: exiting without cleanup");
+        std::process::exit(130);
+    });
 }

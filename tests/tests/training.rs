@@ -113,7 +113,7 @@ async fn trains_while_serving_with_pause_resume_and_checkpoint_on_shutdown() {
         match tokio::time::timeout(Duration::from_secs(60), stream.next()).await.unwrap().unwrap().unwrap() {
             rlvr_client::StreamChunk::Delta { text: t } => text.push_str(&t),
             rlvr_client::StreamChunk::Done { result } => break result,
-            rlvr_client::StreamChunk::Error { message } => panic!("{message}"),
+            rlvr_client::StreamChunk::Error { message, .. } => panic!("{message}"),
         }
     };
     assert_eq!(text, done.text, "the deltas add up to the result");

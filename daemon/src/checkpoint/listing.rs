@@ -1,13 +1,12 @@
 //! What is in the store: the scan of checkpoint directories, what `list` reports about
 //! each, which one is best, and the `latest` pointer.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::fsio::{self, io_err};
 use super::manifest::{Check, Manifest, Problem};
-use super::store::CheckpointStore;
 use super::{parse_id, CheckpointError, Result};
 
 /// Name of the pointer file holding the id to resume from.
@@ -42,87 +41,85 @@ pub(super) struct Entry {
     pub(super) manifest: std::result::Result<Manifest, Problem>,
 }
 
-impl CheckpointStore {
-    pub(super) fn scan(&self) -> Result<Vec<Entry>> {
-        let mut entries = Vec::new();
-        for entry in std::fs::read_dir(&self.dir).map_err(io_err(&self.dir))? {
-            let entry = entry.map_err(io_err(&self.dir))?;
-            let id = entry.file_name().to_string_lossy().into_owned();
-            let Some(step) = parse_id(&id) else { continue };
-            if !entry.file_type().map_err(io_err(&entry.path()))?.is_dir() {
-                continue;
-            }
-            let manifest = Manifest::check(&entry.path(), &id, Check::Sizes);
-            entries.push(Entry { id, step, path: entry.path(), manifest });
+pub(super) fn scan(dir: &Path) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
+        let entry = entry.map_err(io_err(dir))?;
+        let id = entry.file_name().to_string_lossy().into_owned();
+        let Some(step) = parse_id(&id) else { continue };
+        if !entry.file_type().map_err(io_err(&entry.path()))?.is_dir() {
+            continue;
         }
-        entries.sort_by_key(|e| (e.manifest.as_ref().map_or(0, |m| m.seq), e.step));
-        Ok(entries)
+        let manifest = Manifest::check(&entry.path(), &id, Check::Sizes);
+        entries.push(Entry { id, step, path: entry.path(), manifest });
     }
+    entries.sort_by_key(|e| (e.manifest.as_ref().map_or(0, |m| m.seq), e.step));
+    Ok(entries)
+}
 
-    pub(super) fn infos(&self, entries: &[Entry]) -> Vec<CheckpointInfo> {
-        let (latest, best) = (self.read_pointer(), best_id(entries));
-        entries
-            .iter()
-            .map(|e| {
-                let mut info = match &e.manifest {
-                    Ok(m) => CheckpointInfo {
-                        id: e.id.clone(),
-                        step: m.step,
-                        seq: m.seq,
-                        saved_at_unix_ms: Some(m.saved_at_unix_ms),
-                        metric: m.metric,
-                        valid: true,
-                        problem: None,
-                        is_latest: false,
-                        is_best: false,
-                        size_bytes: m.files.iter().map(|f| f.size).sum(),
-                    },
-                    Err(p) => CheckpointInfo {
-                        id: e.id.clone(),
-                        step: e.step,
-                        seq: 0,
-                        saved_at_unix_ms: None,
-                        metric: None,
-                        valid: false,
-                        problem: Some(p.error().to_string()),
-                        is_latest: false,
-                        is_best: false,
-                        size_bytes: fsio::tree_size(&e.path),
-                    },
-                };
-                info.is_latest = latest.as_deref() == Some(e.id.as_str());
-                info.is_best = best == Some(e.id.as_str());
-                info
-            })
-            .collect()
-    }
+pub(super) fn infos(dir: &Path, entries: &[Entry]) -> Vec<CheckpointInfo> {
+    let (latest, best) = (read_pointer(dir), best_id(entries));
+    entries
+        .iter()
+        .map(|e| {
+            let mut info = match &e.manifest {
+                Ok(m) => CheckpointInfo {
+                    id: e.id.clone(),
+                    step: m.step,
+                    seq: m.seq,
+                    saved_at_unix_ms: Some(m.saved_at_unix_ms),
+                    metric: m.metric,
+                    valid: true,
+                    problem: None,
+                    is_latest: false,
+                    is_best: false,
+                    size_bytes: m.files.iter().map(|f| f.size).sum(),
+                },
+                Err(p) => CheckpointInfo {
+                    id: e.id.clone(),
+                    step: e.step,
+                    seq: 0,
+                    saved_at_unix_ms: None,
+                    metric: None,
+                    valid: false,
+                    problem: Some(p.error().to_string()),
+                    is_latest: false,
+                    is_best: false,
+                    size_bytes: fsio::tree_size(&e.path),
+                },
+            };
+            info.is_latest = latest.as_deref() == Some(e.id.as_str());
+            info.is_best = best == Some(e.id.as_str());
+            info
+        })
+        .collect()
+}
 
-    pub(super) fn info(&self, id: &str) -> Result<CheckpointInfo> {
-        let not_found = || CheckpointError::NotFound { id: id.to_string(), dir: self.dir.clone() };
-        self.list()?.into_iter().find(|i| i.id == id).ok_or_else(not_found)
-    }
+pub(super) fn info(dir: &Path, id: &str) -> Result<CheckpointInfo> {
+    let not_found = || CheckpointError::NotFound { id: id.to_string(), dir: dir.to_path_buf() };
+    infos(dir, &scan(dir)?).into_iter().find(|i| i.id == id).ok_or_else(not_found)
+}
 
-    pub(super) fn read_pointer(&self) -> Option<String> {
-        let path = self.dir.join(LATEST);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-            Err(e) => {
-                tracing::warn!(path = %path.display(), "cannot read the latest-checkpoint pointer: {e}");
-                return None;
-            }
-        };
-        let id = text.trim();
-        if parse_id(id).is_none() {
-            tracing::warn!(path = %path.display(), "ignoring a latest-checkpoint pointer that names no checkpoint: {id:?}");
+pub(super) fn read_pointer(dir: &Path) -> Option<String> {
+    let path = dir.join(LATEST);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "cannot read the latest-checkpoint pointer: {e}");
             return None;
         }
-        Some(id.to_string())
+    };
+    let id = text.trim();
+    if parse_id(id).is_none() {
+        tracing::warn!(path = %path.display(), "ignoring a latest-checkpoint pointer that names no checkpoint: {id:?}");
+        return None;
     }
+    Some(id.to_string())
+}
 
-    pub(super) fn write_pointer(&self, id: &str) -> Result<()> {
-        fsio::replace_file(&self.dir.join(LATEST), format!("{id}\n").as_bytes())
-    }
+pub(super) fn write_pointer(dir: &Path, id: &str) -> Result<()> {
+    fsio::replace_file(&dir.join(LATEST), format!("{id}\n").as_bytes())
 }
 
 /// The valid checkpoint with the highest metric (the newer one on a tie).

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use burn::tensor::Device;
 
 use super::fsio::{self, io_err, RemoveOnDrop, TMP_PREFIX};
-use super::listing::{best_id, CheckpointInfo};
+use super::listing::{self, best_id, CheckpointInfo};
 use super::manifest::{Check, Manifest, Problem, ADAPTER_DIR, FORMAT, OPTIMIZER, REQUIRED, TRAINER_STATE};
 use super::state::{decode_optimizer, encode_optimizer};
 use super::{id_for_step, parse_id, CheckpointError, Result, TrainerState, PAUSE_ENV};
@@ -68,16 +68,16 @@ impl CheckpointStore {
     pub fn save(&self, model: &Transformer, spec: &LoraSpec, opt: &AdamW, state: &TrainerState, base_model: &str) -> Result<CheckpointInfo> {
         let _w = self.lock();
         let id = id_for_step(state.step);
-        let seq = self.scan()?.iter().filter_map(|e| e.manifest.as_ref().ok()).map(|m| m.seq).max().unwrap_or(0) + 1;
+        let seq = listing::scan(&self.dir)?.iter().filter_map(|e| e.manifest.as_ref().ok()).map(|m| m.seq).max().unwrap_or(0) + 1;
         let staged = self.stage(&id, seq, model, spec, opt, state, base_model)?;
         self.commit(&id, staged)?;
-        self.write_pointer(&id)?;
+        listing::write_pointer(&self.dir, &id)?;
         tracing::info!(checkpoint = %id, step = state.step, "checkpoint saved");
         // The checkpoint is already safe; a failed cleanup must not fail the save.
         if let Err(e) = self.prune_locked() {
             tracing::warn!("checkpoint retention failed: {e}");
         }
-        self.info(&id)
+        listing::info(&self.dir, &id)
     }
 
     /// Build the complete checkpoint in a private temp dir (removed again if the
@@ -153,28 +153,28 @@ impl CheckpointStore {
 
     /// Every checkpoint directory, oldest first, with the cheap completeness check.
     pub fn list(&self) -> Result<Vec<CheckpointInfo>> {
-        let entries = self.scan()?;
-        Ok(self.infos(&entries))
+        let entries = listing::scan(&self.dir)?;
+        Ok(listing::infos(&self.dir, &entries))
     }
 
     /// Checksum every file of `id` against its manifest.
     pub fn verify(&self, id: &str) -> Result<CheckpointInfo> {
         let dir = self.existing(id)?;
         Manifest::check(&dir, id, Check::Contents).map_err(Problem::into_error)?;
-        self.info(id)
+        listing::info(&self.dir, id)
     }
 
     /// The checkpoint to resume from: the one `latest` names if it verifies, else the
     /// newest that does (each one skipped is logged). `None` when there is none.
     pub fn latest_valid(&self) -> Result<Option<CheckpointInfo>> {
-        let pointer = self.read_pointer();
+        let pointer = listing::read_pointer(&self.dir);
         if let Some(id) = &pointer {
             match self.verify(id) {
                 Ok(info) => return Ok(Some(info)),
                 Err(e) => tracing::warn!(checkpoint = %id, "latest checkpoint is unusable, falling back: {e}"),
             }
         }
-        for e in self.scan()?.iter().rev().filter(|e| Some(&e.id) != pointer.as_ref()) {
+        for e in listing::scan(&self.dir)?.iter().rev().filter(|e| Some(&e.id) != pointer.as_ref()) {
             match self.verify(&e.id) {
                 Ok(info) => return Ok(Some(info)),
                 Err(err) => tracing::warn!(checkpoint = %e.id, "skipping invalid checkpoint: {err}"),
@@ -205,9 +205,9 @@ impl CheckpointStore {
     pub fn rollback(&self, id: &str) -> Result<CheckpointInfo> {
         let _w = self.lock();
         self.verify(id)?;
-        self.write_pointer(id)?;
+        listing::write_pointer(&self.dir, id)?;
         tracing::info!(checkpoint = %id, "latest checkpoint rolled back");
-        self.info(id)
+        listing::info(&self.dir, id)
     }
 
     /// Copy the PEFT adapter of `id` into the new directory `dest`, loadable by PEFT.
@@ -272,8 +272,8 @@ impl CheckpointStore {
     /// the rest, broken ones included. A checkpoint of a newer format is never ours to
     /// delete.
     fn prune_locked(&self) -> Result<Vec<String>> {
-        let entries = self.scan()?;
-        let pointer = self.read_pointer();
+        let entries = listing::scan(&self.dir)?;
+        let pointer = listing::read_pointer(&self.dir);
         let mut keep: HashSet<&str> = entries.iter().rev().filter(|e| e.manifest.is_ok()).take(self.keep_last).map(|e| e.id.as_str()).collect();
         keep.extend(best_id(&entries));
         keep.extend(pointer.as_deref());

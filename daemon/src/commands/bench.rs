@@ -4,9 +4,9 @@
 use serde_json::json;
 
 use super::{load_model_or_synthetic, peak_rss_bytes};
-use crate::config::Config;
-use crate::model::generate::GenerateRequest;
-use crate::model::sampling::SamplingParams;
+use rlvrd::config::Config;
+use rlvrd::model::generate::GenerateRequest;
+use rlvrd::model::sampling::SamplingParams;
 
 /// Options of `rlvrd bench generate`.
 pub struct BenchGenerateOpts {
@@ -81,7 +81,7 @@ pub fn generate(cfg: &Config, o: &BenchGenerateOpts) -> anyhow::Result<()> {
     }
     let cpu = m.cpu.as_ref().map(|c| {
         json!({
-            "isa": crate::model::cpu::kernels::isa().name(),
+            "isa": rlvrd::model::cpu::kernels::isa().name(),
             "weights": cfg.model.inference_weights,
             "weight_bytes": c.weight_bytes(),
             "threads": rayon::current_num_threads(),
@@ -116,13 +116,13 @@ fn median(v: &mut [f64]) -> f64 {
 /// transformers reference logits of the tiny fixtures; plus a full-size synthetic model
 /// (CPU vs wgpu, same seeded weights). Prints JSON.
 pub fn parity(fixtures: &std::path::Path, synthetic: Option<&std::path::Path>) -> anyhow::Result<()> {
-    use crate::config::{BackendConfig, BackendKind};
-    use crate::model::{rope::Rope, transformer::Logits, weights};
     use burn::tensor::{Device, Int, Tensor, TensorData};
+    use rlvrd::config::{BackendConfig, BackendKind};
+    use rlvrd::model::{rope::Rope, transformer::Logits, weights};
 
-    let gpu = crate::backend::select(&BackendConfig { kind: BackendKind::Wgpu, threads: 0 })?;
+    let gpu = rlvrd::backend::select(&BackendConfig { kind: BackendKind::Wgpu, threads: 0 })?;
     let cpu = Device::flex();
-    let logits_of = |m: &crate::model::transformer::Transformer, rope: &Rope, ids: &[i64], dev: &Device| -> anyhow::Result<Vec<f32>> {
+    let logits_of = |m: &rlvrd::model::transformer::Transformer, rope: &Rope, ids: &[i64], dev: &Device| -> anyhow::Result<Vec<f32>> {
         let t = Tensor::<2, Int>::from_data(TensorData::new(ids.to_vec(), [1, ids.len()]), dev);
         Ok(m.forward(t, rope, None, false, Logits::All).into_data().try_to_vec::<f32>().map_err(|e| anyhow::anyhow!("{e:?}"))?)
     };
@@ -150,7 +150,7 @@ pub fn parity(fixtures: &std::path::Path, synthetic: Option<&std::path::Path>) -
         report.insert(name.into(), row.into());
     }
     if let Some(c) = synthetic {
-        let acfg = crate::model::config::ArchConfig::from_hf_config(c)?;
+        let acfg = rlvrd::model::config::ArchConfig::from_hf_config(c)?;
         let ids: Vec<i64> = (0..64).map(|i| (i * 7919 % acfg.vocab_size) as i64).collect();
         let run = |dev: &Device| -> anyhow::Result<Vec<f32>> {
             let model = weights::load_random(&acfg, 0, dev)?;
@@ -189,7 +189,7 @@ pub fn train(cfg: &Config, group: usize, tasks: usize, new_tokens: usize, steps:
     cfg.checkpoints.every_steps = 0;
     cfg.eval.every_steps = 0;
     cfg.tasks.watch = false;
-    let opts = super::train::TrainOpts { steps, metrics_out: None, json: false, quiet: true };
+    let opts = super::train::TrainOpts { steps, max_minutes: None, metrics_out: None, json: false, quiet: true };
     let records = super::train::run_steps(&cfg, &opts);
     let _ = std::fs::remove_dir_all(&dir);
     let records = records?;
@@ -198,7 +198,7 @@ pub fn train(cfg: &Config, group: usize, tasks: usize, new_tokens: usize, steps:
     let v = json!({
         "bench": "train",
         "model": cfg.model.path,
-        "backend": crate::backend::describe(&cfg.backend),
+        "backend": rlvrd::backend::describe(&cfg.backend),
         "group_size": group,
         "prompts": tasks,
         "max_new_tokens": new_tokens,

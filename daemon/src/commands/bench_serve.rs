@@ -8,17 +8,27 @@ use rlvr_client::client::Connection;
 use rlvr_client::CompleteParams;
 use serde_json::json;
 
-use crate::eval::diagnostics::percentile;
+use rlvrd::eval::diagnostics::percentile;
 
+#[derive(clap::Args)]
 pub struct BenchServeOpts {
+    #[arg(long, default_value = "http://127.0.0.1:7433")]
     pub url: String,
+    #[arg(long, default_value_t = 20)]
     pub requests: usize,
+    #[arg(long, default_value_t = 20)]
     pub concurrency: usize,
+    #[arg(long, default_value_t = 16)]
     pub max_tokens: usize,
-    /// Token file; default: found as rlvrctl finds it.
+    /// The daemon's token (default: rpc.token in $RLVRD_STATE_DIR or the default state dir).
+    #[arg(long, env = "RLVRD_TOKEN_FILE")]
     pub token_file: Option<std::path::PathBuf>,
-    /// Editor-shaped requests (see main.rs); 0 = the short prompts.
+    /// Editor-shaped requests: about this many tokens of code before the cursor
+    /// (0: the short prompts), streamed, with time to first token measured.
+    #[arg(long, default_value_t = 0)]
     pub prefix_tokens: usize,
+    /// About this many tokens of code after the cursor (fill-in-the-middle).
+    #[arg(long, default_value_t = 0)]
     pub suffix_tokens: usize,
 }
 
@@ -74,7 +84,7 @@ pub fn run(o: &BenchServeOpts) -> anyhow::Result<()> {
                                 let total = t.elapsed().as_secs_f64();
                                 return Ok((total, result.queue_s, result.completion_tokens, first.unwrap_or(total), result.prompt_tokens));
                             }
-                            StreamChunk::Error { message } => return Err(message),
+                            StreamChunk::Error { message, .. } => return Err(message),
                         }
                     }
                     return Err("stream ended without a result".to_string());

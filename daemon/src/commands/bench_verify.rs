@@ -6,19 +6,25 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::verify::load_mbpp;
-use crate::config::Config;
-use crate::reward::{Outcome, Verifier};
+use rlvrd::config::Config;
+use rlvrd::reward::{Outcome, TestProgram, Verifier};
+use rlvrd::tasks::{mbpp_tasks, Problem};
 
 /// Options of `rlvrd bench verify`.
+#[derive(clap::Args)]
 pub struct BenchVerifyOpts {
+    /// MBPP JSON Lines file (default: the bundled copy).
+    #[arg(long)]
     pub mbpp_file: Option<PathBuf>,
     /// Only the first N tasks (all when None).
+    #[arg(long)]
     pub limit: Option<usize>,
 }
 
 pub fn run(cfg: &Config, o: &BenchVerifyOpts) -> anyhow::Result<()> {
-    let (_, mut tasks) = load_mbpp(o.mbpp_file.as_deref())?;
+    let (_, all) = mbpp_tasks(o.mbpp_file.as_deref())?;
+    // (program, reference solution) of every task that has one.
+    let mut tasks: Vec<Reference> = all.iter().filter_map(|t| Some(Reference { program: Problem::from_task(t).program, code: t.solution.clone()? })).collect();
     if let Some(n) = o.limit {
         tasks.truncate(n);
     }
@@ -26,13 +32,13 @@ pub fn run(cfg: &Config, o: &BenchVerifyOpts) -> anyhow::Result<()> {
     let v = rt.block_on(async move {
         let verifier = Verifier::new(&cfg.sandbox, &cfg.reward).await?;
         // Warm-up: page cache, first bwrap/python start.
-        verifier.verify_code(&tasks[0].program(), &tasks[0].code, false).await?;
+        verifier.verify_code(&tasks[0].program, &tasks[0].code, false).await?;
 
         let started = Instant::now();
         let mut set = tokio::task::JoinSet::new();
         for t in tasks.iter().cloned() {
             let verifier = verifier.clone();
-            set.spawn(async move { verifier.verify_code(&t.program(), &t.code, false).await });
+            set.spawn(async move { verifier.verify_code(&t.program, &t.code, false).await });
         }
         let (mut passed, mut runs) = (0usize, 0usize);
         while let Some(r) = set.join_next().await {
@@ -51,7 +57,7 @@ pub fn run(cfg: &Config, o: &BenchVerifyOpts) -> anyhow::Result<()> {
             let verifier = verifier.clone();
             set.spawn(async move {
                 let completions = vec![(task.code.clone(), false); 8];
-                verifier.verify_group(&task.program(), &completions).await
+                verifier.verify_group(&task.program, &completions).await
             });
         }
         let mut group_runs = 0usize;
@@ -92,4 +98,11 @@ pub fn run(cfg: &Config, o: &BenchVerifyOpts) -> anyhow::Result<()> {
     })?;
     println!("{}", serde_json::to_string_pretty(&v)?);
     Ok(())
+}
+
+/// A task's tests and its reference solution.
+#[derive(Clone)]
+struct Reference {
+    program: TestProgram,
+    code: String,
 }

@@ -4,9 +4,9 @@
 use serde_json::json;
 
 use super::{load_model, use_chat};
-use crate::config::Config;
-use crate::model::generate::GenerateRequest;
-use crate::model::sampling::SamplingParams;
+use rlvrd::config::Config;
+use rlvrd::model::generate::GenerateRequest;
+use rlvrd::model::sampling::SamplingParams;
 
 /// Options of `rlvrd generate`.
 pub struct GenerateOpts {

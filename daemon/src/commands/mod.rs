@@ -9,9 +9,9 @@ pub mod generate;
 pub mod train;
 pub mod verify;
 
-use crate::backend::{self, SelectedDevice};
-use crate::config::{ChatTemplateMode, Config};
-use crate::model::LoadedModel;
+use rlvrd::backend::{self, SelectedDevice};
+use rlvrd::config::{ChatTemplateMode, Config};
+use rlvrd::model::LoadedModel;
 
 /// Load the configured model on the configured device, timing the load.
 pub fn load_model(cfg: &Config) -> anyhow::Result<(LoadedModel, SelectedDevice, f64)> {

@@ -5,47 +5,46 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use rlvr_client::metrics::StepRecord;
 use rlvr_client::{TrainEvent, TrainState};
+use rlvrd::{Config, Daemon, TrainCmd};
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 
-use crate::config::Config;
-use crate::engine::TrainCmd;
-use crate::service::lock::StateLock;
-use crate::shared::Shared;
-
+#[derive(clap::Args)]
 pub struct TrainOpts {
+    #[arg(long)]
     pub steps: u64,
+    /// Also stop after the step that ends past this wall-clock budget (minutes; the
+    /// learning-curve benchmark trains for a fixed budget).
+    #[arg(long)]
+    pub max_minutes: Option<f64>,
+    /// Also append each step's metrics as JSON Lines to this file.
+    #[arg(long)]
     pub metrics_out: Option<PathBuf>,
+    /// Print JSON Lines instead of the human summary.
+    #[arg(long)]
     pub json: bool,
     /// Print nothing per step (benchmarks).
+    #[arg(skip)]
     pub quiet: bool,
 }
 
-pub fn run(cfg: &Config, o: &TrainOpts) -> anyhow::Result<()> {
-    run_steps(cfg, o).map(|_| ())
-}
-
-/// Train `o.steps` steps and return their records.
+/// Train `o.steps` steps (for benchmarks: own runtime, no signal handling) and return
+/// their records.
 pub fn run_steps(cfg: &Config, o: &TrainOpts) -> anyhow::Result<Vec<StepRecord>> {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    rt.block_on(train(cfg.clone(), o))
+    rt.block_on(train(cfg.clone(), o, CancellationToken::new()))
 }
 
-async fn train(mut cfg: Config, o: &TrainOpts) -> anyhow::Result<Vec<StepRecord>> {
-    cfg.rl.autostart = false; // started below, once subscribed, so no step is missed
-    let state_dir = cfg.state_dir();
-    let _lock = StateLock::acquire(&state_dir)?;
-    let shutdown = CancellationToken::new();
-    crate::cancel_on_signals(shutdown.clone());
-    let shared = Arc::new(Shared::new(state_dir.clone(), crate::backend::describe(&cfg.backend), shutdown.clone()));
-    let tracker = TaskTracker::new();
-    let (services, engine_thread) = crate::start_engine(&cfg, shared.clone(), &shutdown, &tracker).await?;
-    let mut events = services.events.subscribe();
-    let start = services.engine.train(TrainCmd::Start).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+/// Train until `o.steps` more steps, `o.max_minutes` or `shutdown`; the daemon without
+/// its endpoint, through the same library API an embedder uses.
+pub async fn train(cfg: Config, o: &TrainOpts, shutdown: CancellationToken) -> anyhow::Result<Vec<StepRecord>> {
+    // Started below, once subscribed, so no step is missed.
+    let daemon = Daemon::builder(cfg).rpc(false).autostart(false).shutdown_on(shutdown.clone()).spawn().await?;
+    let state_dir = daemon.state_dir().to_path_buf();
+    let mut events = daemon.events();
+    let start = daemon.train(TrainCmd::Start).await?;
     let target = start.step + o.steps;
     eprintln!("training from step {} to {target} on {} train tasks (state in {})", start.step, start.train_tasks, state_dir.display());
     let mut out = match &o.metrics_out {
@@ -54,6 +53,7 @@ async fn train(mut cfg: Config, o: &TrainOpts) -> anyhow::Result<Vec<StepRecord>
     };
     let mut failed = None;
     let mut records = Vec::new();
+    let deadline = o.max_minutes.map(|m| std::time::Instant::now() + std::time::Duration::from_secs_f64(m.max(0.0) * 60.0));
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => break,
@@ -75,13 +75,13 @@ async fn train(mut cfg: Config, o: &TrainOpts) -> anyhow::Result<Vec<StepRecord>
                             r.clip_frac, r.kl, r.grad_norm, r.lr, r.generate_s, r.verify_s, r.update_s
                         );
                     }
-                    if r.step >= target {
+                    if r.step >= target || deadline.is_some_and(|d| std::time::Instant::now() >= d) {
                         break;
                     }
                 }
                 Ok(TrainEvent::State { state: TrainState::Paused }) => {
                     // The engine records why it paused; name it instead of pointing at a log.
-                    let why = shared.status().error.unwrap_or_else(|| "see the log".to_string());
+                    let why = daemon.status().error.unwrap_or_else(|| "see the log".to_string());
                     failed = Some(format!("training paused by an error: {why}"));
                     break;
                 }
@@ -91,13 +91,9 @@ async fn train(mut cfg: Config, o: &TrainOpts) -> anyhow::Result<Vec<StepRecord>
             }
         }
     }
-    // Stopping writes the final checkpoint.
-    let _ = services.engine.train(TrainCmd::Stop).await;
-    shutdown.cancel();
-    drop(services);
-    let _ = tokio::task::spawn_blocking(move || engine_thread.join()).await;
-    tracker.close();
-    tracker.wait().await;
+    // Stopping writes the final checkpoint; shutdown joins the engine and unlocks.
+    let _ = daemon.train(TrainCmd::Stop).await;
+    daemon.shutdown().await;
     match failed {
         Some(e) => anyhow::bail!(e),
         None => Ok(records),

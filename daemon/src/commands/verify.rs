@@ -2,84 +2,57 @@
 //! MBPP task through the real verifier and print the outcome, per-test results, Ruff
 //! diagnostics and the reward components.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use serde::Deserialize;
 
-use crate::config::Config;
-use crate::reward::{TestProgram, Verdict, Verifier};
+use rlvrd::config::Config;
+use rlvrd::reward::{Verdict, Verifier};
+use rlvrd::tasks::{mbpp_tasks, Problem};
 
 /// Options of `rlvrd verify`.
+#[derive(clap::Args)]
 pub struct VerifyOpts {
-    /// MBPP task id (1..=974).
+    /// MBPP task id whose tests to run (1..=974).
+    #[arg(long)]
     pub mbpp_id: u32,
-    /// File with the completion (fences and chat noise are stripped as in training).
+    /// File with the candidate (a completion: fenced code or bare code; chat noise is
+    /// stripped as in training).
+    #[arg(long)]
     pub code: PathBuf,
-    /// mbpp.jsonl; default: the copy bundled into the binary.
+    /// MBPP JSON Lines file (default: the copy bundled into rlvrd, examples/data/mbpp/mbpp.jsonl).
+    #[arg(long)]
     pub mbpp_file: Option<PathBuf>,
-    /// The completion was cut at max_new_tokens (applies `overlong_penalty`).
+    /// Treat the candidate as truncated at the token budget (overlong penalty).
+    #[arg(long)]
     pub truncated: bool,
+    #[arg(long)]
     pub json: bool,
 }
 
-/// One line of MBPP's `mbpp.jsonl`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct MbppTask {
-    pub task_id: u32,
-    pub text: String,
-    pub code: String,
-    pub test_setup_code: String,
-    pub test_list: Vec<String>,
-}
-
-impl MbppTask {
-    /// Run order for a verdict: solution, then `test_setup_code`, then the asserts.
-    pub fn program(&self) -> TestProgram {
-        TestProgram::from_asserts(self.test_setup_code.clone(), self.test_list.clone())
-    }
-}
-
-/// The MBPP tasks of `explicit`, or of the copy bundled into the binary.
-pub fn load_mbpp(explicit: Option<&Path>) -> anyhow::Result<(String, Vec<MbppTask>)> {
-    let (name, text) = match explicit {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read MBPP file {}", path.display()))?;
-            (path.display().to_string(), text)
-        }
-        None => (crate::tasks::bundled::MBPP_JSONL_NAME.to_string(), crate::tasks::bundled::MBPP_JSONL.to_string()),
-    };
-    let tasks = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{name}:{}: not an MBPP task", i + 1)))
-        .collect::<anyhow::Result<_>>()?;
-    Ok((name, tasks))
-}
-
 pub fn run(cfg: &Config, opts: &VerifyOpts) -> anyhow::Result<()> {
-    let (name, tasks) = load_mbpp(opts.mbpp_file.as_deref())?;
-    let Some(task) = tasks.into_iter().find(|t| t.task_id == opts.mbpp_id) else {
+    let (name, tasks) = mbpp_tasks(opts.mbpp_file.as_deref())?;
+    let Some(task) = tasks.into_iter().find(|t| t.local_id == opts.mbpp_id.to_string()) else {
         bail!("no MBPP task {} in {name}", opts.mbpp_id);
     };
+    let problem = Problem::from_task(&task);
     let completion = std::fs::read_to_string(&opts.code).with_context(|| format!("cannot read {}", opts.code.display()))?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let (verdict, isolation) = rt.block_on(async {
         let verifier = Verifier::new(&cfg.sandbox, &cfg.reward).await?;
-        let verdict = verifier.verify(&task.program(), &completion, opts.truncated).await?;
+        let verdict = verifier.verify(&problem.program, &completion, opts.truncated).await?;
         anyhow::Ok((verdict, verifier.isolation()))
     })?;
     if opts.json {
         println!("{}", serde_json::to_string_pretty(&verdict)?);
     } else {
-        print_human(&task, &verdict, &isolation.to_string());
+        print_human(&task.local_id, &problem.text, &verdict, &isolation.to_string());
     }
     Ok(())
 }
 
-fn print_human(task: &MbppTask, v: &Verdict, isolation: &str) {
-    println!("task {}: {}", task.task_id, task.text);
+fn print_human(id: &str, text: &str, v: &Verdict, isolation: &str) {
+    println!("task {id}: {text}");
     println!("outcome: {}  ({}/{} tests passed, {:.2} s, isolation {isolation})", v.outcome, v.passed, v.total, v.wall_s);
     for t in &v.tests {
         let detail = if t.detail.is_empty() { String::new() } else { format!("  {}", t.detail) };

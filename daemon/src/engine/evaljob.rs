@@ -9,13 +9,15 @@ use rlvr_client::TrainEvent;
 
 use super::serve::ServingAdapter;
 use super::Engine;
+use super::EngineError;
+use crate::eval::decide;
 use crate::eval::evaluator::{evaluate, summarise, Target, TaskResult};
-use crate::eval::{decide, EvalTask};
 use crate::model::lora;
+use crate::tasks::Problem;
 
 pub struct EvalJob {
     pub target: Target,
-    tasks: Vec<EvalTask>,
+    tasks: Vec<Problem>,
     next: usize,
     results: Vec<TaskResult>,
     started: Instant,
@@ -24,7 +26,7 @@ pub struct EvalJob {
 }
 
 impl EvalJob {
-    pub fn new(target: Target, mut tasks: Vec<EvalTask>, limit: usize, gate: bool) -> EvalJob {
+    pub fn new(target: Target, mut tasks: Vec<Problem>, limit: usize, gate: bool) -> EvalJob {
         if limit > 0 {
             tasks.truncate(limit);
         }
@@ -38,8 +40,8 @@ impl EvalJob {
 
 impl Engine {
     /// Queue a base evaluation (once) and one of the latest adapter with the gate.
-    pub(crate) fn queue_scheduled_eval(&mut self, limit: usize) -> Result<String, String> {
-        let tasks = self.deps.cfg.eval.tasks()?;
+    pub(crate) fn queue_scheduled_eval(&mut self, limit: usize) -> Result<String, EngineError> {
+        let tasks = crate::eval::eval_tasks(&self.deps.cfg.eval).map_err(|e| EngineError::EvalTasks(std::sync::Arc::new(e)))?;
         let limit = if limit > 0 { limit } else { self.deps.cfg.eval.limit };
         if self.base_eval.is_none() && !self.evals.iter().any(|j| j.target.label == "base") {
             self.evals.push_back(EvalJob::new(Target::base(), tasks.clone(), limit, false));
@@ -50,15 +52,15 @@ impl Engine {
     }
 
     /// Queue an on-demand evaluation of `base` or `latest` (no gate for base).
-    pub(crate) fn queue_eval(&mut self, which: &str, limit: usize) -> Result<String, String> {
+    pub(crate) fn queue_eval(&mut self, which: &str, limit: usize) -> Result<String, EngineError> {
         match which {
             "latest" => self.queue_scheduled_eval(limit),
             "base" => {
-                let tasks = self.deps.cfg.eval.tasks()?;
+                let tasks = crate::eval::eval_tasks(&self.deps.cfg.eval).map_err(|e| EngineError::EvalTasks(std::sync::Arc::new(e)))?;
                 self.evals.push_back(EvalJob::new(Target::base(), tasks, if limit > 0 { limit } else { self.deps.cfg.eval.limit }, false));
                 Ok("queued evaluation of the base model".into())
             }
-            other => Err(format!("unknown eval target `{other}` (base or latest)")),
+            other => Err(EngineError::InvalidParams(format!("unknown eval target `{other}` (base or latest)"))),
         }
     }
 

@@ -49,8 +49,32 @@ pub enum EngineError {
     /// The request's parameters are out of range or empty (the caller's to fix).
     #[error("invalid params: {0}")]
     InvalidParams(String),
+    /// The eval task file cannot be used (the configuration's to fix).
+    #[error("eval tasks: {0}")]
+    EvalTasks(Arc<crate::tasks::TaskFileError>),
+    /// A checkpoint could not be written.
+    #[error("checkpoint: {0}")]
+    Checkpoint(Arc<crate::checkpoint::CheckpointError>),
+    /// A checkpoint could not be loaded; the engine keeps its current adapter.
+    #[error("{0}")]
+    Restore(Arc<setup::RestoreError>),
     #[error("{0}")]
     Failed(String),
+}
+
+impl EngineError {
+    /// The stable JSON-RPC error code of this error (`rlvr_client::errors`); the HTTP
+    /// endpoints derive their status from it.
+    pub fn code(&self) -> i32 {
+        use rlvr_client::errors::{INTERNAL, INVALID_PARAMS, INVALID_REQUEST_STATE, NOT_FOUND, SHUTTING_DOWN};
+        match self {
+            EngineError::InvalidParams(_) => INVALID_PARAMS,
+            EngineError::NotFound(_) => NOT_FOUND,
+            EngineError::Stopped => SHUTTING_DOWN,
+            EngineError::NotLoaded(_) | EngineError::Busy(_) | EngineError::NoTraining(_) => INVALID_REQUEST_STATE,
+            EngineError::EvalTasks(_) | EngineError::Checkpoint(_) | EngineError::Restore(_) | EngineError::Failed(_) => INTERNAL,
+        }
+    }
 }
 
 /// Control of the training loop.
@@ -200,6 +224,17 @@ impl EngineHandle {
     }
 }
 
+/// The running engine and the stores beside it: what the endpoints and the
+/// [`crate::DaemonHandle`] work with.
+#[derive(Clone)]
+pub struct Services {
+    pub engine: EngineHandle,
+    pub store: TaskStore,
+    pub history: Arc<History>,
+    pub checkpoints: Arc<CheckpointStore>,
+    pub events: broadcast::Sender<TrainEvent>,
+}
+
 /// What the engine thread needs from the daemon.
 pub struct EngineDeps {
     pub cfg: Config,
@@ -297,7 +332,7 @@ fn refuse_all(deps: &EngineDeps, rx: Receiver<Request>, why: String) {
                     Request::Eval { reply, .. } => drop(reply.send(Err(e))),
                     Request::Adapters { reply } => drop(reply.send(Err(e))),
                     Request::CompleteStream { tx, .. } | Request::ChatStream { tx, .. } => {
-                        drop(tx.blocking_send(rlvr_client::StreamChunk::Error { message: e.to_string() }))
+                        drop(tx.blocking_send(rlvr_client::StreamChunk::Error { message: e.to_string(), code: e.code() }))
                     }
                 }
             }
@@ -311,7 +346,7 @@ fn refuse_all(deps: &EngineDeps, rx: Receiver<Request>, why: String) {
 fn stream_end(r: Result<CompletionResult, EngineError>) -> rlvr_client::StreamChunk {
     match r {
         Ok(result) => rlvr_client::StreamChunk::Done { result },
-        Err(e) => rlvr_client::StreamChunk::Error { message: e.to_string() },
+        Err(e) => rlvr_client::StreamChunk::Error { message: e.to_string(), code: e.code() },
     }
 }
 
@@ -379,7 +414,7 @@ impl Engine {
                 let _ = reply.send(self.rollback(&id));
             }
             Request::Eval { which, limit, reply } => {
-                let _ = reply.send(self.queue_eval(&which, limit).map_err(EngineError::Failed));
+                let _ = reply.send(self.queue_eval(&which, limit));
             }
             Request::Adapters { reply } => {
                 let _ = reply.send(Ok(rlvr_client::AdaptersInfo {
@@ -548,7 +583,7 @@ impl Engine {
             .deps
             .checkpoints
             .save(&self.model.model, &t.spec, &t.opt, &self.trainer_state(), &self.model.path.display().to_string())
-            .map_err(|e| EngineError::Failed(e.to_string()))?;
+            .map_err(|e| EngineError::Checkpoint(Arc::new(e)))?;
         self.checkpointed_step = info.step;
         let _ = self.deps.events.send(TrainEvent::Checkpoint { id: info.id.clone(), step: info.step });
         Ok(info)
@@ -557,7 +592,7 @@ impl Engine {
     fn rollback(&mut self, id: &str) -> Result<TrainStatus, EngineError> {
         self.deps.checkpoints.rollback(id).map_err(|e| EngineError::NotFound(e.to_string()))?;
         self.training.abandon_step();
-        setup::restore(self, id).map_err(EngineError::Failed)?;
+        setup::restore(self, id).map_err(|e| EngineError::Restore(Arc::new(e)))?;
         self.publish_state();
         Ok(self.status())
     }

@@ -88,11 +88,22 @@ pub fn load(deps: EngineDeps) -> Result<Engine, (EngineDeps, String)> {
     Ok(engine)
 }
 
+/// Why a checkpoint could not be loaded into the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    #[error(transparent)]
+    Checkpoint(#[from] crate::checkpoint::CheckpointError),
+    #[error("checkpoint {id}: task sampler state: {source}")]
+    Sampler { id: String, source: serde_json::Error },
+    #[error(transparent)]
+    History(#[from] crate::history::HistoryError),
+}
+
 /// Load checkpoint `id` into the engine: adapter, optimizer, step, RNG, and the
 /// metrics history cut back to the checkpoint.
-pub fn restore(e: &mut Engine, id: &str) -> Result<(), String> {
+pub fn restore(e: &mut Engine, id: &str) -> Result<(), RestoreError> {
     let base = lora::detach_all(e.model.model.clone());
-    let r = e.deps.checkpoints.load(id, base, &e.model.device).map_err(|err| err.to_string())?;
+    let r = e.deps.checkpoints.load(id, base, &e.model.device)?;
     if r.state.config_hash != config_hash(&e.deps.cfg) {
         tracing::warn!(checkpoint = %id, "checkpoint was trained under a different model/adapter/loss configuration");
     }
@@ -105,9 +116,9 @@ pub fn restore(e: &mut Engine, id: &str) -> Result<(), String> {
         t.rng = rng.clone();
     }
     e.training.curriculum =
-        crate::train::curriculum::Curriculum::from_json(&r.state.sampler).map_err(|err| format!("checkpoint {id}: task sampler state: {err}"))?;
+        crate::train::curriculum::Curriculum::from_json(&r.state.sampler).map_err(|source| RestoreError::Sampler { id: id.to_string(), source })?;
     e.checkpointed_step = r.state.step;
-    e.deps.history.truncate_to(r.state.metrics_offset).map_err(|err| err.to_string())?;
+    e.deps.history.truncate_to(r.state.metrics_offset)?;
     tracing::info!(checkpoint = %id, step = r.state.step, "resumed from checkpoint");
     Ok(())
 }

@@ -11,13 +11,13 @@ use rlvr_client::metrics::StepRecord;
 use rlvr_client::{TrainEvent, TrainState};
 use tokio::sync::oneshot;
 
+use crate::config::PromptConfig;
 use crate::config::{Config, RewardKind};
 use crate::eval::diagnostics::WindowDiagnostics;
-use crate::eval::prompt::PromptConfig;
-use crate::eval::task::EvalTask;
 use crate::model::generate::Decoding;
 use crate::model::LoadedModel;
 use crate::reward::{Verdict, Verifier, VerifierError};
+use crate::tasks::Problem;
 use crate::tasks::{Split, Task, TaskId, TaskStore};
 use crate::train::trainer::{Group, Trainer, UpdateJob};
 
@@ -30,7 +30,7 @@ type VerifyReply = oneshot::Receiver<Result<Vec<Verdict>, VerifierError>>;
 /// The step's rollout: its groups are generated (all tasks in one batch; replacements
 /// for groups without reward variance in later batches), then verified.
 struct Rollout {
-    tasks: Vec<(Arc<Task>, EvalTask)>,
+    tasks: Vec<(Arc<Task>, Problem)>,
     /// Tasks before `next` have been started (or skipped).
     next: usize,
     /// The batch being decoded: (task index, prompt ids) per request, in order.
@@ -211,7 +211,7 @@ impl Training {
 
     /// Draw `n` of the train tasks `weights` (from the store, with replacement) by
     /// their weights and the curriculum.
-    fn sample_tasks(&mut self, store: &TaskStore, weights: &[(TaskId, f64)], n: usize) -> Vec<(Arc<Task>, EvalTask)> {
+    fn sample_tasks(&mut self, store: &TaskStore, weights: &[(TaskId, f64)], n: usize) -> Vec<(Arc<Task>, Problem)> {
         if weights.is_empty() {
             return Vec::new();
         }
@@ -219,7 +219,7 @@ impl Training {
         let w: Vec<f64> = weights.iter().map(|(id, w)| cur.weight(&self.curriculum_cfg, id.as_str(), *w).max(1e-9)).collect();
         let picks = weighted_sample(&w, n, &mut self.trainer.rng);
         // A task deleted since the weights were read is simply skipped.
-        picks.into_iter().filter_map(|i| store.get(weights[i].0.as_str())).map(|t| (t.clone(), EvalTask::from_task(&t))).collect()
+        picks.into_iter().filter_map(|i| store.get(weights[i].0.as_str())).map(|t| (t.clone(), Problem::from_task(&t))).collect()
     }
 
     fn begin_step(&mut self, store: &TaskStore) -> Outcome {
@@ -261,9 +261,7 @@ impl Training {
             let mut reqs = Vec::new();
             let mut batch = Vec::new();
             for (i, (_, et)) in tasks.iter().enumerate().skip(next) {
-                let ids = self
-                    .prompt
-                    .render(m, et)
+                let ids = crate::tasks::prompt::render(&self.prompt, m, et)
                     .map_err(|e| e.to_string())
                     .and_then(|text| m.tokenizer.encode(&text, true).map_err(|e| e.to_string()))
                     .and_then(|ids| m.check_prompt(&ids).map(|()| ids).map_err(|e| e.to_string()));

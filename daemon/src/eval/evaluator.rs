@@ -18,13 +18,13 @@ use tokio::task::JoinHandle;
 
 use super::diagnostics::{top_codes, Diagnostics, Sample};
 use super::passk::mean_pass_at_k;
-use super::task::EvalTask;
-use super::EvalConfig;
+use crate::config::EvalConfig;
 use crate::model::generate::{FinishReason, GenerateError, GenerateRequest};
 use crate::model::sampling::SamplingParams;
 use crate::model::tokenizer::TokenizerError;
 use crate::model::{LoadedModel, ModelError};
 use crate::reward::{Verdict, Verifier, VerifierError};
+use crate::tasks::Problem;
 
 /// What is evaluated: the base model or the attached adapter, and how to label it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,14 +96,7 @@ struct Pending {
 
 /// Evaluate `target` on `tasks` (the first `opts.limit`, if set). See the module doc
 /// for the threading contract.
-pub fn evaluate(
-    model: &LoadedModel,
-    target: &Target,
-    verifier: &Verifier,
-    tasks: &[EvalTask],
-    opts: &EvalConfig,
-    rt: &Handle,
-) -> Result<EvalReport, EvalError> {
+pub fn evaluate(model: &LoadedModel, target: &Target, verifier: &Verifier, tasks: &[Problem], opts: &EvalConfig, rt: &Handle) -> Result<EvalReport, EvalError> {
     let started = Instant::now();
     let tasks = if opts.limit > 0 { &tasks[..tasks.len().min(opts.limit)] } else { tasks };
     if tasks.is_empty() {
@@ -137,10 +130,10 @@ type Generated = (Vec<(String, usize, bool)>, usize);
 /// The greedy completion and the samples of each task of a chunk: the chunk's greedy
 /// requests decode as one batch, then its sampled ones (prompts of different lengths
 /// share a batch, see `model::generate`).
-fn generate_chunk(model: &LoadedModel, target: &Target, tasks: &[EvalTask], opts: &EvalConfig) -> Result<Vec<Generated>, EvalError> {
+fn generate_chunk(model: &LoadedModel, target: &Target, tasks: &[Problem], opts: &EvalConfig) -> Result<Vec<Generated>, EvalError> {
     let mut greedy = Vec::with_capacity(tasks.len());
     for task in tasks {
-        let prompt = opts.prompt.render(model, task).map_err(|source| EvalError::Prompt { task: task.id.clone(), source })?;
+        let prompt = crate::tasks::prompt::render(&opts.prompt, model, task).map_err(|source| EvalError::Prompt { task: task.id.clone(), source })?;
         let ids = model.tokenizer.encode(&prompt, true).map_err(|source| EvalError::Tokenize { task: task.id.clone(), source })?;
         model.check_prompt(&ids).map_err(|source| EvalError::Generate { task: task.id.clone(), source })?;
         greedy.push(GenerateRequest {
@@ -186,7 +179,7 @@ fn generate_chunk(model: &LoadedModel, target: &Target, tasks: &[EvalTask], opts
         .collect())
 }
 
-fn task_result(task: &EvalTask, prompt_tokens: usize, completions: Vec<(String, usize, bool)>, verdicts: Vec<Verdict>) -> TaskResult {
+fn task_result(task: &Problem, prompt_tokens: usize, completions: Vec<(String, usize, bool)>, verdicts: Vec<Verdict>) -> TaskResult {
     let samples_passed = verdicts.iter().skip(1).filter(|v| v.outcome.is_pass()).count();
     let mut it = completions.into_iter().zip(verdicts);
     let ((text, tokens, truncated), verdict) = it.next().expect("the greedy completion is always there");

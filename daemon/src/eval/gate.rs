@@ -4,29 +4,9 @@
 //! shorter than the base model's: the Ruff-only reward's brevity hack; or a jump in
 //! completions cut at the token budget: runaway, degenerate text).
 
+use crate::config::GateConfig;
 use rlvr_client::metrics::EvalRecord;
 use serde::{Deserialize, Serialize};
-
-/// `[eval.gate]`: when a new adapter may serve.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct GateConfig {
-    /// Largest paired pass@1 drop tolerated, percentage points.
-    pub tolerance_pp: f64,
-    /// Refuse a candidate whose mean completion length (tokens) is below this fraction
-    /// of the base model's (of the serving adapter's when no base eval is given).
-    pub min_length_fraction: f64,
-    /// Refuse a candidate whose truncated fraction exceeds the reference's by more than this.
-    pub max_truncated_increase: f64,
-    /// Refuse to decide on fewer paired tasks than this.
-    pub min_tasks: usize,
-}
-
-impl Default for GateConfig {
-    fn default() -> Self {
-        GateConfig { tolerance_pp: 1.0, min_length_fraction: 0.5, max_truncated_increase: 0.25, min_tasks: 20 }
-    }
-}
 
 /// The numbers behind a decision.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

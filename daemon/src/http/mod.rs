@@ -112,13 +112,18 @@ impl ApiError {
 
 impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
-        let status = match &e {
-            EngineError::InvalidParams(_) => http::StatusCode::BAD_REQUEST,
-            EngineError::NotFound(_) => http::StatusCode::NOT_FOUND,
-            EngineError::NotLoaded(_) | EngineError::Busy(_) | EngineError::Stopped => http::StatusCode::SERVICE_UNAVAILABLE,
-            EngineError::NoTraining(_) | EngineError::Failed(_) => http::StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        ApiError::new(status, e.to_string())
+        ApiError::new(status_of(e.code()), e.to_string())
+    }
+}
+
+/// The HTTP status for a JSON-RPC error code (`EngineError::code`).
+fn status_of(code: i32) -> http::StatusCode {
+    use rlvr_client::errors::{INVALID_PARAMS, INVALID_REQUEST_STATE, NOT_FOUND, SHUTTING_DOWN};
+    match code {
+        INVALID_PARAMS => http::StatusCode::BAD_REQUEST,
+        NOT_FOUND => http::StatusCode::NOT_FOUND,
+        INVALID_REQUEST_STATE | SHUTTING_DOWN => http::StatusCode::SERVICE_UNAVAILABLE,
+        _ => http::StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -177,7 +182,7 @@ impl Generation {
 
     async fn started(ctx: &Ctx, mut rx: mpsc::Receiver<StreamChunk>) -> Result<Generation, ApiError> {
         match rx.recv().await {
-            Some(StreamChunk::Error { message }) => Err(stream_error(message)),
+            Some(StreamChunk::Error { message, code }) => Err(stream_error(message, code)),
             None => Err(ApiError::new(http::StatusCode::SERVICE_UNAVAILABLE, "the engine stopped")),
             first => Ok(Generation { rx, metrics: ctx.metrics.clone(), first, sent: String::new(), done: None }),
         }
@@ -209,7 +214,7 @@ impl Generation {
                     None => Ok(Piece::Done(result)),
                 }
             }
-            StreamChunk::Error { message } => Err(stream_error(message)),
+            StreamChunk::Error { message, code } => Err(stream_error(message, code)),
         })
     }
 
@@ -256,15 +261,8 @@ pub fn stream_response(
 }
 
 /// Engine errors reach a stream as text (`EngineError`'s display): recover the status.
-fn stream_error(message: String) -> ApiError {
-    let status = if message.starts_with("invalid params") {
-        http::StatusCode::BAD_REQUEST
-    } else if message.starts_with("the model is not loaded") || message.starts_with("the engine") {
-        http::StatusCode::SERVICE_UNAVAILABLE
-    } else {
-        http::StatusCode::INTERNAL_SERVER_ERROR
-    };
-    ApiError::new(status, message)
+fn stream_error(message: String, code: i32) -> ApiError {
+    ApiError::new(status_of(code), message)
 }
 
 /// Seconds since the Unix epoch.

@@ -12,8 +12,8 @@ use rlvr_client::*;
 
 use super::errors::{engine_err, invalid, invalid_params, not_found};
 use super::tasks;
-use super::Services;
 use crate::config::Config;
+use crate::engine::Services;
 use crate::engine::TrainCmd;
 use crate::shared::Shared;
 

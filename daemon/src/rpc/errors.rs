@@ -2,7 +2,7 @@
 //! `rlvr_client::errors`.
 
 use jsonrpsee::types::ErrorObjectOwned;
-use rlvr_client::errors::{INTERNAL, INVALID_REQUEST_STATE, NOT_FOUND, SHUTTING_DOWN};
+use rlvr_client::errors::{INVALID_REQUEST_STATE, NOT_FOUND};
 
 use crate::engine::EngineError;
 
@@ -24,12 +24,5 @@ pub fn invalid_params(msg: impl Into<String>) -> ErrorObjectOwned {
 }
 
 pub fn engine_err(e: EngineError) -> ErrorObjectOwned {
-    let code = match &e {
-        EngineError::InvalidParams(_) => jsonrpsee::types::error::INVALID_PARAMS_CODE,
-        EngineError::NotFound(_) => NOT_FOUND,
-        EngineError::Stopped => SHUTTING_DOWN,
-        EngineError::NotLoaded(_) | EngineError::Busy(_) | EngineError::NoTraining(_) => INVALID_REQUEST_STATE,
-        EngineError::Failed(_) => INTERNAL,
-    };
-    err(code, e.to_string())
+    err(e.code(), e.to_string())
 }

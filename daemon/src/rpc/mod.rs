@@ -14,6 +14,7 @@ use jsonrpsee::server::{Server, ServerConfig, ServerHandle};
 use rlvr_client::RlvrApiServer;
 
 use crate::config::Config;
+use crate::engine::Services;
 use crate::shared::Shared;
 
 /// Errors starting the endpoint.
@@ -23,16 +24,6 @@ pub enum RpcStartError {
     Bind { addr: String, source: std::io::Error },
     #[error(transparent)]
     Token(#[from] auth::TokenError),
-}
-
-/// What the handlers need besides the shared status.
-#[derive(Clone)]
-pub struct Services {
-    pub engine: crate::engine::EngineHandle,
-    pub store: crate::tasks::TaskStore,
-    pub history: Arc<crate::history::History>,
-    pub checkpoints: Arc<crate::checkpoint::CheckpointStore>,
-    pub events: tokio::sync::broadcast::Sender<rlvr_client::TrainEvent>,
 }
 
 /// A running endpoint.

@@ -51,6 +51,7 @@ impl StateLock {
         Ok(StateLock { file, path })
     }
 
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -68,7 +68,7 @@ async fn stream(ctx: &Ctx, params: CompleteParams, token: Option<&str>) -> Resul
                 eprintln!("[{} tokens, {}, adapter {}]", result.completion_tokens, result.finish_reason, result.adapter);
                 return Ok(());
             }
-            StreamChunk::Error { message } => return Err(message),
+            StreamChunk::Error { message, .. } => return Err(message),
         }
     }
     Err("stream ended without a result".into())

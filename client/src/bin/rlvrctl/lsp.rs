@@ -169,7 +169,7 @@ async fn complete(client: &rlvr_client::client::WsClient, params: CompleteParams
         match chunk.map_err(|e| e.to_string())? {
             StreamChunk::Delta { text: t } => text.push_str(&t),
             StreamChunk::Done { result } => return Ok(result.text),
-            StreamChunk::Error { message } => return Err(message),
+            StreamChunk::Error { message, .. } => return Err(message),
         }
     }
     Err(format!("the stream ended early after {:?}", text))

@@ -7,15 +7,14 @@ use std::time::Instant;
 use burn::tensor::{Device, Tensor, TensorData};
 
 use super::super::evaluator::{evaluate, EvalReport, Target};
-use super::super::gate::{decide, GateConfig};
-use super::super::task::{mbpp_range, EvalTask};
-use super::super::EvalConfig;
-use crate::commands::verify::load_mbpp;
+use super::super::gate::decide;
+use crate::config::{EvalConfig, GateConfig};
 use crate::model::lora::{self, LoraSpec};
 use crate::model::sampling::Rng;
 use crate::model::tests::smollm2_path;
 use crate::model::LoadedModel;
 use crate::reward::Verifier;
+use crate::tasks::{bundled_mbpp, mbpp_range, Problem};
 
 /// MBPP test-split tasks: the three that SmolLM2-135M-Instruct solves greedily in 96
 /// tokens with the default prompt among the 40 with the shortest reference solutions
@@ -24,9 +23,8 @@ use crate::reward::Verifier;
 /// 135M model is ~15-30 tokens/s on 2 cores.
 const TASK_IDS: [u32; 4] = [269, 341, 458, 435];
 
-fn mbpp_tasks(ids: &[u32]) -> Vec<EvalTask> {
-    let (_, records) = load_mbpp(None).unwrap();
-    let all = mbpp_range(&records, (11, 510));
+fn mbpp_tasks(ids: &[u32]) -> Vec<Problem> {
+    let all = mbpp_range(&bundled_mbpp(), (11, 510));
     ids.iter().map(|id| all.iter().find(|t| t.id == format!("mbpp.jsonl#{id}")).expect("task in the test split").clone()).collect()
 }
 
@@ -113,11 +111,11 @@ fn garbage_adapter_is_not_promoted_and_an_equal_one_is() {
 #[ignore = "exploration, minutes of CPU"]
 fn explore_base_on_short_mbpp_tasks() {
     let (rt, verifier, m) = setup();
-    let (_, records) = load_mbpp(None).unwrap();
-    let mut short: Vec<_> = records.iter().filter(|t| (11..=510).contains(&t.task_id)).collect();
-    short.sort_by_key(|t| t.code.len());
+    let records = bundled_mbpp();
+    let mut short: Vec<_> = records.iter().filter(|t| t.local_id.parse::<u32>().is_ok_and(|id| (11..=510).contains(&id))).collect();
+    short.sort_by_key(|t| t.solution.as_deref().map_or(0, str::len));
     let n: usize = std::env::var("EXPLORE_N").ok().and_then(|s| s.parse().ok()).unwrap_or(40);
-    let tasks: Vec<EvalTask> = short.iter().take(n).map(|t| EvalTask::from_mbpp(t)).collect();
+    let tasks: Vec<Problem> = short.iter().take(n).map(|t| Problem::from_task(t)).collect();
     let r = evaluate(&m, &Target::base(), &verifier, &tasks, &opts(), rt.handle()).unwrap();
     show(&r);
     for t in &r.tasks {

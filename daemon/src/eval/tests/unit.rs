@@ -2,11 +2,13 @@ use std::collections::BTreeMap;
 
 use rlvr_client::metrics::{EvalRecord, LengthStats};
 
-use super::super::gate::{decide, sign_test, GateConfig};
+use super::super::gate::{decide, sign_test};
 use super::super::passk::{mean_pass_at_k, pass_at_k};
-use super::super::prompt::{AssertsShown, PromptConfig};
-use super::super::task::EvalTask;
+use crate::config::GateConfig;
+use crate::config::{AssertsShown, PromptConfig};
 use crate::reward::TestProgram;
+use crate::tasks::prompt::user_message;
+use crate::tasks::Problem;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-12
@@ -45,8 +47,8 @@ fn sign_test_matches_hand_computed_values() {
     assert!(big > 0.0 && big < 1e-9, "{big}");
 }
 
-fn task(asserts: &[&str]) -> EvalTask {
-    EvalTask {
+fn task(asserts: &[&str]) -> Problem {
+    Problem {
         id: "t".into(),
         text: "Write a function to add {text} two numbers. ".into(),
         asserts_shown: asserts.iter().map(|s| s.to_string()).collect(),
@@ -57,15 +59,15 @@ fn task(asserts: &[&str]) -> EvalTask {
 #[test]
 fn prompt_is_the_mbpp_format() {
     let t = task(&["assert add(1, 2) == 3", "assert add(2, 2) == 4"]);
-    let all = PromptConfig::default().user_message(&t);
+    let all = user_message(&PromptConfig::default(), &t);
     assert_eq!(
         all,
         "You are an expert Python programmer, and here is your task: Write a function to add {text} two numbers. \
          Your code should pass these tests:\n\nassert add(1, 2) == 3\nassert add(2, 2) == 4\n"
     );
-    let first = PromptConfig { asserts: AssertsShown::First, ..PromptConfig::default() }.user_message(&t);
+    let first = user_message(&PromptConfig { asserts: AssertsShown::First, ..PromptConfig::default() }, &t);
     assert!(first.ends_with("tests:\n\nassert add(1, 2) == 3\n"), "{first:?}");
-    let none = PromptConfig::default().user_message(&task(&[]));
+    let none = user_message(&PromptConfig::default(), &task(&[]));
     assert!(!none.contains("tests"), "{none:?}");
 }
 
@@ -130,4 +132,49 @@ fn gate_refuses_worse_and_collapsed_and_accepts_equal_or_better() {
     other.per_task = other.per_task.into_iter().map(|(k, v)| (format!("x{k}"), v)).collect();
     let d = decide(&other, &serving, Some(&base), &cfg);
     assert!(!d.promote && d.numbers.paired_tasks == 0, "{d:?}");
+}
+
+#[test]
+fn wilson_interval_matches_hand_computed_values() {
+    use super::super::compare::wilson;
+    // k = 0: [0, z^2 / (n + z^2)] = [0, 3.8415 / 13.8415] for n = 10.
+    let z2 = 1.959_963_984_540_054f64.powi(2);
+    let i = wilson(0, 10);
+    assert!(close(i.value, 0.0) && close(i.low, 0.0));
+    assert!((i.high - z2 / (10.0 + z2)).abs() < 1e-12, "{i:?}");
+    // k = n mirrors k = 0.
+    let j = wilson(10, 10);
+    assert!((j.low - 10.0 / (10.0 + z2)).abs() < 1e-12 && close(j.high, 1.0), "{j:?}");
+    // 20 / 100: the textbook 95% Wilson interval is [0.1333, 0.2888].
+    let m = wilson(20, 100);
+    assert!((m.low - 0.1333).abs() < 5e-4 && (m.high - 0.2888).abs() < 5e-4, "{m:?}");
+    // No trials: the whole range.
+    assert_eq!((wilson(0, 0).low, wilson(0, 0).high), (0.0, 1.0));
+}
+
+#[test]
+fn paired_comparison_counts_gains_losses_and_the_exact_mcnemar_p() {
+    use super::super::compare::compare;
+    // 12 paired tasks: both pass 1, gained 7, lost 1, neither 3; task "x" only in the
+    // candidate is not paired.
+    let mut base = record("base", &[true], 100.0, 0.0);
+    let mut cand = record("step-10", &[true], 80.0, 0.0);
+    for i in 0..7 {
+        base.per_task.insert(format!("g{i}"), false);
+        cand.per_task.insert(format!("g{i}"), true);
+    }
+    base.per_task.insert("l".into(), true);
+    cand.per_task.insert("l".into(), false);
+    for i in 0..3 {
+        base.per_task.insert(format!("n{i}"), false);
+        cand.per_task.insert(format!("n{i}"), false);
+    }
+    cand.per_task.insert("x".into(), true);
+    let c = compare(&base, &cand);
+    assert_eq!((c.paired_tasks, c.gained, c.lost), (12, 7, 1));
+    // P = 2 * P(X <= 1), X ~ Bin(8, 1/2) = 2 * (1 + 8) / 256.
+    assert!(close(c.mcnemar_p, 18.0 / 256.0), "{}", c.mcnemar_p);
+    assert!(close(c.reference.pass_at_1.value, 2.0 / 12.0) && close(c.candidate.pass_at_1.value, 8.0 / 12.0));
+    assert!(close(c.delta_pp, 50.0));
+    assert!(close(c.length_ratio.unwrap(), 0.8));
 }

@@ -18,7 +18,6 @@
 use std::sync::Arc;
 
 use burn::tensor::Tensor;
-use serde::{Deserialize, Serialize};
 
 pub use rlvrd_cpu::{decoder, kernels, qmatrix};
 pub use rlvrd_cpu::{Adapters, CpuModel, Format, KvBlock, Layer, LoraHost, QMatrix, QMatrixError, SeqCache, Shape, Workspace, PROJ_SLOTS};
@@ -28,21 +27,7 @@ use super::gguf::{GgmlType, GgufError, GgufFile};
 use super::transformer::Transformer;
 use super::weights::{gguf_name, Role};
 
-/// `[model] inference_weights`: how the CPU path keeps the base weights.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum InferenceWeights {
-    /// GGUF: the file's own blocks; safetensors: f32 (exact, see the module doc).
-    #[default]
-    Auto,
-    /// Quantize f32 / f16 / bf16 matrices to Q8_0 at load (GGUF blocks stay as they are).
-    #[value(name = "q8_0")]
-    Q8_0,
-    /// Dequantize everything to f32 (the reference; 4 bytes per weight).
-    F32,
-    /// No CPU path: decode with the burn tensors (for comparisons).
-    Off,
-}
+pub use crate::config::InferenceWeights;
 
 /// Errors building the CPU path.
 #[derive(Debug, thiserror::Error)]

@@ -82,3 +82,34 @@ fn example_eval_file_holds_the_500_mbpp_test_tasks() {
     assert_eq!(loaded.errors, vec![]);
     assert_eq!(split_counts(&loaded.tasks), [0, 500, 0, 0]);
 }
+
+#[test]
+fn the_bundled_mbpp_parses_completely_into_problems() {
+    let tasks = crate::tasks::bundled_mbpp();
+    assert_eq!(tasks.len(), 974, "every record of the bundled mbpp.jsonl is a task");
+    let test_split = crate::tasks::mbpp_range(&tasks, (11, 510));
+    assert_eq!(test_split.len(), 500);
+    assert_eq!(test_split[0].id, "mbpp.jsonl#11", "eval ids do not depend on the file's name");
+    assert_eq!(test_split[499].id, "mbpp.jsonl#510");
+    assert!(test_split.iter().all(|p| !p.asserts_shown.is_empty() && p.program.tests.len() == p.asserts_shown.len()));
+}
+
+#[test]
+fn a_bad_record_in_a_task_file_is_an_error_naming_file_and_line() {
+    use crate::tasks::{read_task_file, TaskFileError};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("evalset.jsonl");
+    let good = r#"{"task_id": 1, "text": "Add.", "code": "def add(a, b):\n    return a + b", "test_setup_code": "", "test_list": ["assert add(1, 2) == 3"]}"#;
+    std::fs::write(&path, format!("{good}\n{{\"task_id\": 2, \"text\": \"x\"\n")).unwrap();
+    match read_task_file(&path, "mbpp.jsonl") {
+        Err(TaskFileError::Invalid { errors, .. }) => {
+            let msg = errors[0].to_string();
+            assert!(msg.contains("evalset.jsonl:2"), "{msg}");
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    std::fs::write(&path, format!("{good}\n")).unwrap();
+    let tasks = read_task_file(&path, "mbpp.jsonl").unwrap();
+    assert_eq!(tasks[0].id.as_str(), "mbpp.jsonl#1");
+    assert!(matches!(read_task_file(&dir.path().join("missing.jsonl"), "mbpp.jsonl"), Err(TaskFileError::Read { .. })));
+}
