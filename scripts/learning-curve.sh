@@ -11,8 +11,10 @@
 # Resumable: all state lives in --dir (default ~/.cache/rlvrd/learning-curve); run the
 # same command again after an interruption and it continues where it stopped (a chunk
 # interrupted mid-way restarts from that run's last checkpoint; its time is not
-# counted). The two runs alternate chunk by chunk, so both have the same progress when
-# the machine is needed back.
+# counted, while the steps of a periodic checkpoint written before the interruption are
+# kept, so a resumed run may train up to `[checkpoints] every_steps` steps more than its
+# twin). The two runs alternate chunk by chunk, so both have the same progress when the
+# machine is needed back. Ctrl-C stops the script (the chunk then is not counted).
 #
 #   scripts/learning-curve.sh                      # 2 h per run, 100 + 200 eval tasks
 #   scripts/learning-curve.sh --budget-min 40 --every-min 20 --train-eval 60 --test-eval 100
@@ -43,13 +45,16 @@ while [ $# -gt 0 ]; do
   esac
 done
 mkdir -p "$DIR"
+# Absolute, so the paths check-config resolves are absolute too.
+CONFIG=$(realpath "$CONFIG")
 die() { log "$*"; exit 1; }
 log() { printf '[learning-curve %s] %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$DIR/log.txt" >&2; }
 
-if [ ! -x "$CARGO_TARGET_DIR/debug/rlvrd" ] || [ ! -x "$CARGO_TARGET_DIR/debug/rlvrctl" ]; then
-  scripts/setup.sh
-  cargo build --workspace --bins
-fi
+trap 'log "interrupted"; exit 130' INT TERM
+# Always (incremental): a binary left by another checkout in the shared target dir may
+# lack the options used below.
+scripts/setup.sh
+cargo build --workspace --bins
 BIN="$CARGO_TARGET_DIR/debug"
 MBPP="$ROOT/examples/data/mbpp/mbpp.jsonl"
 
@@ -60,7 +65,7 @@ if [ -f "$DIR/settings" ]; then
     log "resuming with the settings of the first start: budget $S_BUDGET min, every $S_EVERY min, eval $S_TRAIN + $S_TEST tasks"
   fi
   BUDGET_MIN=$S_BUDGET EVERY_MIN=$S_EVERY TRAIN_EVAL=$S_TRAIN TEST_EVAL=$S_TEST
-else
+elif [ $REPORT_ONLY = 0 ]; then
   echo "$BUDGET_MIN $EVERY_MIN $TRAIN_EVAL $TEST_EVAL" > "$DIR/settings"
 fi
 
@@ -70,15 +75,18 @@ make_config() { # run enabled
   local out="$DIR/$1/config.toml"
   [ -f "$out" ] && return
   mkdir -p "$DIR/$1"
-  "$BIN/rlvrd" check-config "$CONFIG" 2>/dev/null | python3 - "$DIR/$1" "$2" > "$out.tmp" <<'PY'
+  "$BIN/rlvrd" check-config "$CONFIG" > "$out.resolved" 2>/dev/null || die "rlvrd check-config $CONFIG failed"
+  python3 - "$DIR/$1" "$2" "$out.resolved" > "$out.tmp" <<'PY' || die "cannot write $out"
 import sys, tomllib, json
-cfg = tomllib.loads(sys.stdin.read())
+cfg = tomllib.loads(open(sys.argv[3]).read())
 cfg["state_dir"] = sys.argv[1] + "/state"
 cfg.setdefault("curriculum", {})["enabled"] = sys.argv[2] == "true"
 cfg.setdefault("rl", {})["autostart"] = False
 cfg.setdefault("tasks", {})["watch"] = False
 # No scheduled evals or promotions inside the run: this script evaluates.
 cfg.setdefault("eval", {})["every_steps"] = 0
+# Evals decode 16 tasks at once (faster on CPU; same tokens up to float rounding).
+cfg["eval"]["batch"] = 16
 
 def val(v):
     if isinstance(v, bool): return "true" if v else "false"
@@ -96,6 +104,7 @@ def emit(table, path):
 emit(cfg, [])
 PY
   mv "$out.tmp" "$out"
+  rm -f "$out.resolved"
 }
 
 # Seconds of training a run has had (chunks that completed).
@@ -104,7 +113,7 @@ trained_s() { cat "$DIR/$1/trained_s" 2>/dev/null || echo 0; }
 # Evaluate one target on both eval sets, once (a result already there is kept).
 evaluate() { # run label adapter step config
   local run=$1 label=$2 adapter=$3 step=$4 config=$5
-  local f
+  local f set ids n
   for set in train test; do
     f="$DIR/$run/evals/$label-$set.json"
     [ -s "$f" ] && continue
@@ -124,16 +133,18 @@ chunk() { # run
   python3 -c "import sys; sys.exit(0 if $left > 0.5 else 1)" || return 1
   local minutes
   minutes=$(python3 -c "print(min($EVERY_MIN, $left))")
-  log "$run: training for $minutes min ($(trained_s "$run") s done of $((BUDGET_MIN * 60)))"
+  log "$run: training for $minutes min ($(trained_s "$run") s done of $BUDGET_MIN min)"
   t0=$(date +%s)
   "$BIN/rlvrd" --config "$config" train --steps 1000000 --max-minutes "$minutes" --json >> "$DIR/$run/train.jsonl" 2>> "$DIR/log.txt" \
     || die "$run: training failed (see $DIR/log.txt)"
   t1=$(date +%s)
-  echo $(( $(trained_s "$run") + t1 - t0 )) > "$DIR/$run/trained_s"
-  id=$(cat "$DIR/$run/state/checkpoints/latest")
+  echo $(( $(trained_s "$run") + t1 - t0 )) > "$DIR/$run/trained_s" || die "cannot write $DIR/$run/trained_s"
+  id=$(cat "$DIR/$run/state/checkpoints/latest") || die "$run: no checkpoint after training"
+  [ -n "$id" ] || die "$run: empty checkpoint pointer"
   step=$((10#${id#step-}))
   mkdir -p "$DIR/$run/adapters"
-  [ -d "$DIR/$run/adapters/$id" ] || cp -r "$DIR/$run/state/checkpoints/$id/adapter" "$DIR/$run/adapters/$id"
+  [ -d "$DIR/$run/adapters/$id" ] || cp -r "$DIR/$run/state/checkpoints/$id/adapter" "$DIR/$run/adapters/$id" \
+    || die "$run: cannot copy the adapter of $id"
   evaluate "$run" "$id" "$DIR/$run/adapters/$id" "$step" "$config"
 }
 

@@ -45,7 +45,7 @@ impl Daemon {
     /// A daemon for `config` (validated already: [`Config::load`] or
     /// [`Config::validate`]).
     pub fn builder(config: Config) -> DaemonBuilder {
-        DaemonBuilder { config, rpc: true, shutdown: None, autostart: None }
+        DaemonBuilder { config, rpc: true, shutdown: None, autostart: None, systemd: false }
     }
 }
 
@@ -56,6 +56,7 @@ pub struct DaemonBuilder {
     rpc: bool,
     shutdown: Option<CancellationToken>,
     autostart: Option<bool>,
+    systemd: bool,
 }
 
 impl DaemonBuilder {
@@ -77,6 +78,14 @@ impl DaemonBuilder {
     /// [`DaemonHandle::train`].
     pub fn autostart(mut self, on: bool) -> Self {
         self.autostart = Some(on);
+        self
+    }
+
+    /// Report readiness, stopping and watchdog pings to systemd (`Type=notify` units;
+    /// default: no). The `rlvrd` binary turns it on; an embedder's own service does its
+    /// own notifying.
+    pub fn systemd_notify(mut self, on: bool) -> Self {
+        self.systemd = on;
         self
     }
 
@@ -106,18 +115,21 @@ impl DaemonBuilder {
                 return Err(e);
             }
         };
-        let stop_engine = |token: &CancellationToken, engine_thread: std::thread::JoinHandle<()>| {
-            token.cancel();
-            async move {
-                let _ = tokio::task::spawn_blocking(move || engine_thread.join()).await;
-            }
+        // From here the engine thread and the lock travel together: whatever happens
+        // (an error below, or the runtime dropped before the supervisor finished), the
+        // engine is stopped and joined before the lock is released.
+        let guard = EngineGuard { token: token.clone(), engine_thread: Some(engine_thread), lock: Some(lock) };
+        let fail = |guard: EngineGuard, tracker: TaskTracker| async move {
+            guard.stop().await;
+            tracker.close();
+            tracker.wait().await;
         };
 
         let (server, addr_file) = if self.rpc {
             let server = match rpc::start(&config, shared.clone(), services.clone()).await {
                 Ok(s) => s,
                 Err(e) => {
-                    stop_engine(&token, engine_thread).await;
+                    fail(guard, tracker).await;
                     return Err(e.into());
                 }
             };
@@ -125,32 +137,34 @@ impl DaemonBuilder {
             let addr_file = state_dir.join(RPC_ADDR_FILE);
             if let Err(e) = write_atomic(&addr_file, format!("{url}\n").as_bytes()) {
                 let _ = server.handle.stop();
-                stop_engine(&token, engine_thread).await;
+                fail(guard, tracker).await;
                 return Err(e);
             }
             tracing::info!(%url, auth = ?config.rpc.auth, "JSON-RPC listening (HTTP and WebSocket)");
-            notify::notify(&format!("READY=1\nSTATUS=listening on {url}"));
             (Some(server), Some(addr_file))
         } else {
-            notify::notify("READY=1\nSTATUS=running without RPC");
             (None, None)
         };
-        if let Some(every) = notify::watchdog_interval() {
-            let token = token.clone();
-            tracker.spawn(async move {
-                let mut tick = tokio::time::interval(every);
-                loop {
-                    tokio::select! {
-                        _ = token.cancelled() => break,
-                        _ = tick.tick() => notify::notify("WATCHDOG=1"),
+        let rpc_url = server.as_ref().map(|s| format!("http://{}", s.addr));
+        if self.systemd {
+            let status = rpc_url.as_deref().map_or_else(|| "running without RPC".to_string(), |u| format!("listening on {u}"));
+            notify::notify(&format!("READY=1\nSTATUS={status}"));
+            if let Some(every) = notify::watchdog_interval() {
+                let token = token.clone();
+                tracker.spawn(async move {
+                    let mut tick = tokio::time::interval(every);
+                    loop {
+                        tokio::select! {
+                            _ = token.cancelled() => break,
+                            _ = tick.tick() => notify::notify("WATCHDOG=1"),
+                        }
                     }
-                }
-            });
+                });
+            }
         }
 
-        let rpc_url = server.as_ref().map(|s| format!("http://{}", s.addr));
         let (done_tx, done_rx) = watch::channel(false);
-        let supervisor = Supervisor { token: token.clone(), shared: shared.clone(), server, engine_thread, tracker, addr_file, lock };
+        let supervisor = Supervisor { token: token.clone(), shared: shared.clone(), server, guard, tracker, addr_file, systemd: self.systemd };
         tokio::spawn(async move {
             supervisor.run().await;
             let _ = done_tx.send(true);
@@ -159,15 +173,45 @@ impl DaemonBuilder {
     }
 }
 
+/// The engine thread and the state-dir lock, released in that order.
+struct EngineGuard {
+    token: CancellationToken,
+    engine_thread: Option<std::thread::JoinHandle<()>>,
+    lock: Option<StateLock>,
+}
+
+impl EngineGuard {
+    /// Stop the engine (it finishes its current unit, or a model load in progress, and
+    /// writes its final checkpoint), join it, then release the lock.
+    async fn stop(mut self) {
+        self.token.cancel();
+        if let Some(t) = self.engine_thread.take() {
+            let _ = tokio::task::spawn_blocking(move || t.join()).await;
+        }
+        drop(self.lock.take());
+    }
+}
+
+impl Drop for EngineGuard {
+    /// Only reached without [`EngineGuard::stop`] when the runtime is dropped mid-way:
+    /// join the engine here (blocking) so the lock is never released under it.
+    fn drop(&mut self) {
+        self.token.cancel();
+        if let Some(t) = self.engine_thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 /// Owns what must be released in order at shutdown.
 struct Supervisor {
     token: CancellationToken,
     shared: Arc<Shared>,
     server: Option<rpc::RpcServer>,
-    engine_thread: std::thread::JoinHandle<()>,
+    guard: EngineGuard,
     tracker: TaskTracker,
     addr_file: Option<PathBuf>,
-    lock: StateLock,
+    systemd: bool,
 }
 
 impl Supervisor {
@@ -175,23 +219,24 @@ impl Supervisor {
         self.token.cancelled().await;
         tracing::info!("shutting down");
         self.shared.set_state(DaemonState::Stopping);
-        notify::notify("STOPPING=1");
+        if self.systemd {
+            notify::notify("STOPPING=1");
+        }
         if let Some(server) = &self.server {
             let _ = server.handle.stop();
             if tokio::time::timeout(Duration::from_secs(3), server.handle.clone().stopped()).await.is_err() {
                 tracing::warn!("RPC connections did not close within 3 s; dropping them");
             }
         }
-        // The engine finishes its current unit (and a model load in progress) and
-        // writes its final checkpoint before the thread ends.
-        let engine_thread = self.engine_thread;
-        let _ = tokio::task::spawn_blocking(move || engine_thread.join()).await;
-        self.tracker.close();
-        self.tracker.wait().await;
-        if let Some(f) = &self.addr_file {
+        let Supervisor { guard, tracker, addr_file, .. } = self;
+        // The watcher and the watchdog end with the token.
+        tracker.close();
+        tracker.wait().await;
+        if let Some(f) = &addr_file {
             let _ = std::fs::remove_file(f);
         }
-        drop(self.lock);
+        // The lock goes only after the engine has written its final checkpoint.
+        guard.stop().await;
         tracing::info!("stopped");
     }
 }

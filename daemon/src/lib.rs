@@ -93,7 +93,7 @@ pub const RPC_ADDR_FILE: &str = "rpc.addr";
 /// Run the daemon until `shutdown` is cancelled (signal or `shutdown` RPC): the whole
 /// life of the `rlvrd` binary.
 pub async fn run(config: Config, shutdown: CancellationToken) -> Result<(), DaemonError> {
-    let daemon = Daemon::builder(config).shutdown_on(shutdown).spawn().await?;
+    let daemon = Daemon::builder(config).shutdown_on(shutdown).systemd_notify(true).spawn().await?;
     daemon.stopped().await;
     Ok(())
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use rlvr_client::metrics::StepRecord;
 use rlvr_client::{TrainEvent, TrainState};
-use rlvrd::{Config, Daemon, TrainCmd};
+use rlvrd::{Config, Daemon, DaemonHandle, TrainCmd};
 use tokio_util::sync::CancellationToken;
 
 #[derive(clap::Args)]
@@ -40,18 +40,33 @@ pub fn run_steps(cfg: &Config, o: &TrainOpts) -> anyhow::Result<Vec<StepRecord>>
 /// Train until `o.steps` more steps, `o.max_minutes` or `shutdown`; the daemon without
 /// its endpoint, through the same library API an embedder uses.
 pub async fn train(cfg: Config, o: &TrainOpts, shutdown: CancellationToken) -> anyhow::Result<Vec<StepRecord>> {
+    // Everything that can fail before training is opened first: once the daemon runs,
+    // every way out goes through its shutdown (final checkpoint, engine joined, lock
+    // released).
+    let mut out = match &o.metrics_out {
+        Some(p) => Some(std::fs::OpenOptions::new().create(true).append(true).open(p).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", p.display()))?),
+        None => None,
+    };
     // Started below, once subscribed, so no step is missed.
     let daemon = Daemon::builder(cfg).rpc(false).autostart(false).shutdown_on(shutdown.clone()).spawn().await?;
+    let result = follow(&daemon, o, &shutdown, out.as_mut()).await;
+    // Stopping writes the final checkpoint; shutdown joins the engine and unlocks.
+    let _ = daemon.train(TrainCmd::Stop).await;
+    daemon.shutdown().await;
+    if result.is_ok() && shutdown.is_cancelled() {
+        // Not a finished run: scripts driving `rlvrd train` must not count it as one.
+        anyhow::bail!("interrupted; the final checkpoint was written and the next run resumes from it");
+    }
+    result
+}
+
+/// Start training and print its steps until a stop condition.
+async fn follow(daemon: &DaemonHandle, o: &TrainOpts, shutdown: &CancellationToken, mut out: Option<&mut std::fs::File>) -> anyhow::Result<Vec<StepRecord>> {
     let state_dir = daemon.state_dir().to_path_buf();
     let mut events = daemon.events();
     let start = daemon.train(TrainCmd::Start).await?;
     let target = start.step + o.steps;
     eprintln!("training from step {} to {target} on {} train tasks (state in {})", start.step, start.train_tasks, state_dir.display());
-    let mut out = match &o.metrics_out {
-        Some(p) => Some(std::fs::OpenOptions::new().create(true).append(true).open(p)?),
-        None => None,
-    };
-    let mut failed = None;
     let mut records = Vec::new();
     let deadline = o.max_minutes.map(|m| std::time::Instant::now() + std::time::Duration::from_secs_f64(m.max(0.0) * 60.0));
     loop {
@@ -59,7 +74,7 @@ pub async fn train(cfg: Config, o: &TrainOpts, shutdown: CancellationToken) -> a
             _ = shutdown.cancelled() => break,
             ev = events.recv() => match ev {
                 Ok(TrainEvent::Step { record: r }) => {
-                    if let Some(f) = out.as_mut() {
+                    if let Some(f) = out.as_deref_mut() {
                         writeln!(f, "{}", serde_json::to_string(&r)?)?;
                     }
                     records.push(r.clone());
@@ -82,8 +97,7 @@ pub async fn train(cfg: Config, o: &TrainOpts, shutdown: CancellationToken) -> a
                 Ok(TrainEvent::State { state: TrainState::Paused }) => {
                     // The engine records why it paused; name it instead of pointing at a log.
                     let why = daemon.status().error.unwrap_or_else(|| "see the log".to_string());
-                    failed = Some(format!("training paused by an error: {why}"));
-                    break;
+                    anyhow::bail!("training paused by an error: {why}");
                 }
                 Ok(_) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
@@ -91,11 +105,5 @@ pub async fn train(cfg: Config, o: &TrainOpts, shutdown: CancellationToken) -> a
             }
         }
     }
-    // Stopping writes the final checkpoint; shutdown joins the engine and unlocks.
-    let _ = daemon.train(TrainCmd::Stop).await;
-    daemon.shutdown().await;
-    match failed {
-        Some(e) => anyhow::bail!(e),
-        None => Ok(records),
-    }
+    Ok(records)
 }

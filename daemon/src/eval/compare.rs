@@ -37,7 +37,9 @@ pub fn wilson(k: usize, n: usize) -> Interval {
     Interval { value: p, low: (centre - half).max(0.0), high: (centre + half).min(1.0) }
 }
 
-/// One side of a comparison.
+/// One side of a comparison. pass@1 is over the paired tasks; the length, truncation,
+/// Ruff and outcome profiles are the record's own (all its tasks: with evals of the
+/// same task set, as the reports use, the two are the same).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Side {
     /// The record's `adapter` label and step.

@@ -30,11 +30,7 @@ const OPTIONS: ParseOptions = ParseOptions { eval_fraction: 0.0 };
 /// record). Ids are `<id_name>#<task_id>`, so they do not depend on where the file is.
 pub fn read_task_file(path: &Path, id_name: &str) -> Result<Vec<Task>, TaskFileError> {
     let text = std::fs::read_to_string(path).map_err(|source| TaskFileError::Read { path: path.to_path_buf(), source })?;
-    let loaded = if path.extension().is_some_and(|e| e == "jsonl") || id_name.ends_with(".jsonl") {
-        parse_jsonl(id_name, &text, OPTIONS)
-    } else {
-        parse_json_array(id_name, &text, OPTIONS)
-    };
+    let loaded = if path.extension().is_some_and(|e| e == "jsonl") { parse_jsonl(id_name, &text, OPTIONS) } else { parse_json_array(id_name, &text, OPTIONS) };
     if !loaded.errors.is_empty() {
         // Name the real file in messages, not the id name.
         let errors = loaded.errors.into_iter().map(|mut e| {
@@ -49,7 +45,8 @@ pub fn read_task_file(path: &Path, id_name: &str) -> Result<Vec<Task>, TaskFileE
 /// The 974 MBPP tasks bundled into the binary, ids `mbpp.jsonl#<task_id>`.
 pub fn bundled_mbpp() -> Vec<Task> {
     let loaded = parse_jsonl("mbpp.jsonl", MBPP_JSONL, OPTIONS);
-    debug_assert!(loaded.errors.is_empty(), "{MBPP_JSONL_NAME}: {:?}", loaded.errors.first());
+    // Compiled-in data, checked by a test: a bad record is a build defect, not input.
+    assert!(loaded.errors.is_empty(), "{MBPP_JSONL_NAME}: {:?}", loaded.errors.first());
     loaded.tasks
 }
 
