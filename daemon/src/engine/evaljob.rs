@@ -41,7 +41,7 @@ impl EvalJob {
 impl Engine {
     /// Queue a base evaluation (once) and one of the latest adapter with the gate.
     pub(crate) fn queue_scheduled_eval(&mut self, limit: usize) -> Result<String, EngineError> {
-        let tasks = crate::eval::eval_tasks(&self.deps.cfg.eval).map_err(|e| EngineError::EvalTasks(std::sync::Arc::new(e)))?;
+        let tasks = crate::eval::eval_tasks(&self.deps.cfg.eval)?;
         let limit = if limit > 0 { limit } else { self.deps.cfg.eval.limit };
         if self.base_eval.is_none() && !self.evals.iter().any(|j| j.target.label == "base") {
             self.evals.push_back(EvalJob::new(Target::base(), tasks.clone(), limit, false));
@@ -56,7 +56,7 @@ impl Engine {
         match which {
             "latest" => self.queue_scheduled_eval(limit),
             "base" => {
-                let tasks = crate::eval::eval_tasks(&self.deps.cfg.eval).map_err(|e| EngineError::EvalTasks(std::sync::Arc::new(e)))?;
+                let tasks = crate::eval::eval_tasks(&self.deps.cfg.eval)?;
                 self.evals.push_back(EvalJob::new(Target::base(), tasks, if limit > 0 { limit } else { self.deps.cfg.eval.limit }, false));
                 Ok("queued evaluation of the base model".into())
             }

@@ -62,6 +62,12 @@ pub enum EngineError {
     Failed(String),
 }
 
+impl From<crate::tasks::TaskFileError> for EngineError {
+    fn from(e: crate::tasks::TaskFileError) -> Self {
+        EngineError::EvalTasks(Arc::new(e))
+    }
+}
+
 impl EngineError {
     /// The stable JSON-RPC error code of this error (`rlvr_client::errors`); the HTTP
     /// endpoints derive their status from it.

@@ -73,17 +73,40 @@ pub struct Comparison {
     pub length_ratio: Option<f64>,
 }
 
+/// Task-by-task counts of two evals on the tasks both have (the gate decides on the
+/// same counts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paired {
+    pub paired: usize,
+    /// Passed by both.
+    pub both: usize,
+    /// Passed by the candidate only.
+    pub gained: usize,
+    /// Passed by the reference only.
+    pub lost: usize,
+}
+
+impl Paired {
+    pub fn count(reference: &EvalRecord, candidate: &EvalRecord) -> Paired {
+        let mut n = Paired { paired: 0, both: 0, gained: 0, lost: 0 };
+        for (id, &c) in &candidate.per_task {
+            let Some(&r) = reference.per_task.get(id) else { continue };
+            n.paired += 1;
+            match (c, r) {
+                (true, true) => n.both += 1,
+                (true, false) => n.gained += 1,
+                (false, true) => n.lost += 1,
+                (false, false) => {}
+            }
+        }
+        n
+    }
+}
+
 /// Compare two evals task by task (ids present in both).
 pub fn compare(reference: &EvalRecord, candidate: &EvalRecord) -> Comparison {
-    let (mut pass_ref, mut pass_cand, mut gained, mut lost, mut paired) = (0, 0, 0, 0, 0);
-    for (id, &c) in &candidate.per_task {
-        let Some(&r) = reference.per_task.get(id) else { continue };
-        paired += 1;
-        pass_ref += usize::from(r);
-        pass_cand += usize::from(c);
-        gained += usize::from(c && !r);
-        lost += usize::from(r && !c);
-    }
+    let Paired { paired, both, gained, lost } = Paired::count(reference, candidate);
+    let (pass_ref, pass_cand) = (both + lost, both + gained);
     let side = |rec: &EvalRecord, passes: usize| {
         let completions = rec.tasks.max(1) as f64;
         let outcomes: u64 = rec.error_types.values().sum();

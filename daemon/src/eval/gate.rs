@@ -4,6 +4,7 @@
 //! shorter than the base model's: the Ruff-only reward's brevity hack; or a jump in
 //! completions cut at the token budget: runaway, degenerate text).
 
+use super::compare::Paired;
 use crate::config::GateConfig;
 use rlvr_client::metrics::EvalRecord;
 use serde::{Deserialize, Serialize};
@@ -104,17 +105,7 @@ pub fn decide(candidate: &EvalRecord, serving: &EvalRecord, base: Option<&EvalRe
 }
 
 fn numbers(candidate: &EvalRecord, serving: &EvalRecord, base: Option<&EvalRecord>) -> GateNumbers {
-    let (mut both, mut wins, mut losses, mut paired) = (0usize, 0usize, 0usize, 0usize);
-    for (id, &c) in &candidate.per_task {
-        let Some(&s) = serving.per_task.get(id) else { continue };
-        paired += 1;
-        match (c, s) {
-            (true, true) => both += 1,
-            (true, false) => wins += 1,
-            (false, true) => losses += 1,
-            (false, false) => {}
-        }
-    }
+    let Paired { paired, both, gained: wins, lost: losses } = Paired::count(serving, candidate);
     let rate = |k: usize| if paired == 0 { 0.0 } else { k as f64 / paired as f64 };
     let (cand_p, serv_p) = (rate(both + wins), rate(both + losses));
     let (reference, name) = match base {
