@@ -68,6 +68,10 @@ pub struct StepRecord {
     pub generate_s: f64,
     pub verify_s: f64,
     pub update_s: f64,
+    /// The daemon's peak resident memory while this step's completions were generated
+    /// and verified, and during its update, in bytes (0: not measured).
+    pub rollout_peak_rss_bytes: u64,
+    pub update_peak_rss_bytes: u64,
     pub tasks: Vec<String>,
 }
 

@@ -401,7 +401,7 @@ async fn start_engine(
         Err(e) => {
             tracing::error!(error = %e, "verifier unavailable: training cannot start (serving works)");
             shared.set_error(Some(e.to_string()));
-            Err(e.to_string())
+            Err(std::sync::Arc::new(e))
         }
     };
     let (events, _) = broadcast::channel(256);

@@ -123,6 +123,10 @@ enum BenchCmd {
         /// Sequences per forward/backward in the update (default: the group size).
         #[arg(long)]
         micro_batch: Option<usize>,
+        /// Keep every block's activations in the update instead of recomputing them
+        /// (`rl.checkpoint_activations = false`).
+        #[arg(long)]
+        no_checkpoint_activations: bool,
         /// Override `[backend] kind`.
         #[arg(long)]
         backend: Option<rlvrd::config::BackendKind>,
@@ -246,13 +250,15 @@ fn main() -> ExitCode {
         },
         Cmd::Verify(o) => one_shot(cli.config.as_ref(), |cfg| commands::verify::run(cfg, &o)),
         Cmd::Bench(BenchCmd::Verify(o)) => one_shot(cli.config.as_ref(), |cfg| commands::bench_verify::run(cfg, &o)),
-        Cmd::Bench(BenchCmd::Train { group, prompts, new_tokens, steps, micro_batch, backend }) => one_shot(cli.config.as_ref(), |cfg| {
-            let mut cfg = cfg.clone();
-            if let Some(kind) = backend {
-                cfg.backend.kind = kind;
-            }
-            commands::bench::train(&cfg, group, prompts, new_tokens, steps, micro_batch.unwrap_or(group))
-        }),
+        Cmd::Bench(BenchCmd::Train { group, prompts, new_tokens, steps, micro_batch, no_checkpoint_activations, backend }) => {
+            one_shot(cli.config.as_ref(), |cfg| {
+                let mut cfg = cfg.clone();
+                if let Some(kind) = backend {
+                    cfg.backend.kind = kind;
+                }
+                commands::bench::train(&cfg, group, prompts, new_tokens, steps, micro_batch.unwrap_or(group), !no_checkpoint_activations)
+            })
+        }
         Cmd::Bench(BenchCmd::Serve(o)) => match commands::bench_serve::run(&o) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

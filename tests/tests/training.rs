@@ -207,7 +207,7 @@ fn comparable(state: &Path, step: u64) -> Value {
         .find(|r| r["kind"] == "step" && r["step"] == step)
         .unwrap_or_else(|| panic!("no record of step {step} in {text}"));
     let mut rec = rec;
-    for k in ["time", "generate_s", "verify_s", "update_s"] {
+    for k in ["time", "generate_s", "verify_s", "update_s", "rollout_peak_rss_bytes", "update_peak_rss_bytes"] {
         rec.as_object_mut().unwrap().remove(k);
     }
     rec

@@ -178,7 +178,7 @@ pub fn parity(fixtures: &std::path::Path, synthetic: Option<&std::path::Path>) -
 /// `rlvrd bench train`: seconds per trainer step split into generate / verify /
 /// update, with G completions for `tasks` prompts of `new_tokens` tokens, and peak RSS.
 /// Runs in a throw-away state directory (the configured one is not touched).
-pub fn train(cfg: &Config, group: usize, tasks: usize, new_tokens: usize, steps: u64, micro_batch: usize) -> anyhow::Result<()> {
+pub fn train(cfg: &Config, group: usize, tasks: usize, new_tokens: usize, steps: u64, micro_batch: usize, checkpoint: bool) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("rlvrd-bench-train-{}", std::process::id()));
     let mut cfg = cfg.clone();
     cfg.state_dir = Some(dir.clone());
@@ -186,6 +186,7 @@ pub fn train(cfg: &Config, group: usize, tasks: usize, new_tokens: usize, steps:
     cfg.rl.tasks_per_step = tasks;
     cfg.rl.max_new_tokens = new_tokens;
     cfg.rl.micro_batch = micro_batch.max(1);
+    cfg.rl.checkpoint_activations = checkpoint;
     cfg.checkpoints.every_steps = 0;
     cfg.eval.every_steps = 0;
     cfg.tasks.watch = false;
@@ -203,13 +204,18 @@ pub fn train(cfg: &Config, group: usize, tasks: usize, new_tokens: usize, steps:
         "prompts": tasks,
         "max_new_tokens": new_tokens,
         "micro_batch": micro_batch,
+        "checkpoint_activations": checkpoint,
         "steps": records.len(),
         "seconds_per_step": mean(|r| r.generate_s + r.verify_s + r.update_s),
         "generate_s": mean(|r| r.generate_s),
         "verify_s": mean(|r| r.verify_s),
         "update_s": mean(|r| r.update_s),
         "mean_completion_tokens": mean(|r| r.completion_length.mean_tokens),
-        "peak_rss_bytes": peak_rss_bytes(),
+        // The engine restarts the kernel's high-water mark at each phase: the peak
+        // per phase, and the larger of the two.
+        "rollout_peak_rss_bytes": records.iter().map(|r| r.rollout_peak_rss_bytes).max(),
+        "update_peak_rss_bytes": records.iter().map(|r| r.update_peak_rss_bytes).max(),
+        "peak_rss_bytes": records.iter().flat_map(|r| [r.rollout_peak_rss_bytes, r.update_peak_rss_bytes]).max(),
     });
     println!("{}", serde_json::to_string_pretty(&v)?);
     Ok(())

@@ -36,10 +36,4 @@ pub fn use_chat(cfg: &Config) -> bool {
     cfg.model.chat_template == ChatTemplateMode::Auto
 }
 
-/// Peak resident memory of this process in bytes (VmHWM), if readable.
-pub fn peak_rss_bytes() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
+pub use rlvrd::engine::memory::peak_rss_bytes;

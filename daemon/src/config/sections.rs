@@ -217,6 +217,9 @@ pub struct RlConfig {
     pub updates_per_batch: usize,
     /// Sequences per forward/backward micro-batch (gradient accumulation).
     pub micro_batch: usize,
+    /// Keep only each block's input in the update's forward and recompute blocks one
+    /// at a time in the backward: one more forward, a fraction of the memory.
+    pub checkpoint_activations: bool,
     /// Seed of every RNG the trainer uses.
     pub seed: u64,
     /// Start training when the daemon boots.
@@ -246,6 +249,7 @@ impl Default for RlConfig {
             mask_truncated: false,
             updates_per_batch: 1,
             micro_batch: 8,
+            checkpoint_activations: true,
             seed: 0,
             autostart: true,
         }

@@ -8,6 +8,7 @@
 //! completion waits at most one such unit, never a whole trainer step.
 
 mod evaljob;
+pub mod memory;
 mod serve;
 pub use serve::MAX_TOKENS_LIMIT;
 mod setup;
@@ -58,8 +59,25 @@ pub enum EngineError {
     /// A checkpoint could not be loaded; the engine keeps its current adapter.
     #[error("{0}")]
     Restore(Arc<setup::RestoreError>),
+    /// Decoding failed in the tensor backend.
+    #[error("generation failed: {0}")]
+    Generate(Arc<crate::model::generate::GenerateError>),
     #[error("{0}")]
-    Failed(String),
+    Tokenizer(Arc<crate::model::tokenizer::TokenizerError>),
+    #[error("{0}")]
+    ChatTemplate(Arc<crate::model::chat::ChatError>),
+}
+
+impl From<crate::model::tokenizer::TokenizerError> for EngineError {
+    fn from(e: crate::model::tokenizer::TokenizerError) -> Self {
+        EngineError::Tokenizer(Arc::new(e))
+    }
+}
+
+impl From<crate::model::chat::ChatError> for EngineError {
+    fn from(e: crate::model::chat::ChatError) -> Self {
+        EngineError::ChatTemplate(Arc::new(e))
+    }
 }
 
 impl From<crate::tasks::TaskFileError> for EngineError {
@@ -78,7 +96,12 @@ impl EngineError {
             EngineError::NotFound(_) => NOT_FOUND,
             EngineError::Stopped => SHUTTING_DOWN,
             EngineError::NotLoaded(_) | EngineError::Busy(_) | EngineError::NoTraining(_) => INVALID_REQUEST_STATE,
-            EngineError::EvalTasks(_) | EngineError::Checkpoint(_) | EngineError::Restore(_) | EngineError::Failed(_) => INTERNAL,
+            EngineError::EvalTasks(_)
+            | EngineError::Checkpoint(_)
+            | EngineError::Restore(_)
+            | EngineError::Generate(_)
+            | EngineError::Tokenizer(_)
+            | EngineError::ChatTemplate(_) => INTERNAL,
         }
     }
 }
@@ -248,7 +271,7 @@ pub struct EngineDeps {
     pub cancel: CancellationToken,
     pub rt: tokio::runtime::Handle,
     /// `Err` holds why the verifier is unavailable (training then cannot start).
-    pub verifier: Result<Verifier, String>,
+    pub verifier: Result<Verifier, Arc<crate::reward::VerifierError>>,
     pub store: TaskStore,
     pub history: Arc<History>,
     pub checkpoints: Arc<CheckpointStore>,
@@ -439,7 +462,7 @@ impl Engine {
         let needs_verifier = matches!(cmd, TrainCmd::Start | TrainCmd::Resume);
         if needs_verifier {
             if let Err(e) = &self.deps.verifier {
-                return Err(EngineError::NoTraining(e.clone()));
+                return Err(EngineError::NoTraining(e.to_string()));
             }
         }
         match cmd {

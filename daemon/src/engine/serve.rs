@@ -62,8 +62,9 @@ fn decode_batch(e: &Engine, reqs: Vec<GenerateRequest>, streams: &[Option<&Strea
     let mut answered = vec![false; reqs.len()];
     if let Err(err) = decode_into(e, reqs, streams, &mut answered, done) {
         // A backend failure ends the batch: every request not yet answered gets it.
+        let err = std::sync::Arc::new(err);
         for i in (0..answered.len()).filter(|&i| !answered[i]) {
-            done(i, Err(EngineError::Failed(err.to_string())));
+            done(i, Err(EngineError::Generate(err.clone())));
         }
     }
 }
@@ -134,7 +135,7 @@ fn prepare(
     enqueued: Instant,
     used_suffix: bool,
 ) -> Result<Prepared, EngineError> {
-    let ids = e.model.tokenizer.encode(prompt, true).map_err(|err| EngineError::Failed(err.to_string()))?;
+    let ids = e.model.tokenizer.encode(prompt, true)?;
     e.model.check_prompt(&ids).map_err(|err| EngineError::InvalidParams(err.to_string()))?;
     let temp = temperature.unwrap_or(0.0);
     if !(0.0..=10.0).contains(&temp) {
@@ -249,6 +250,6 @@ pub fn prepare_chat(e: &Engine, p: &GenerateParams, enqueued: Instant) -> Result
     let msgs: Vec<Message> = p.messages.iter().map(|m| Message { role: m.role.clone(), content: m.content.clone() }).collect();
     let tok = &e.model.tokenizer;
     let template = if e.cfg().model.chat_template == crate::config::ChatTemplateMode::Auto { tok.chat_template.as_deref() } else { None };
-    let prompt = chat::render(tok, template, &msgs, true).map_err(|err| EngineError::Failed(err.to_string()))?;
+    let prompt = chat::render(tok, template, &msgs, true)?;
     prepare(e, &prompt, p.max_tokens.or(Some(256)), p.temperature, &p.stop, p.adapter, p.sampling, enqueued, false)
 }

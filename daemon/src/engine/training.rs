@@ -191,6 +191,7 @@ impl Training {
                 record.kl = u.kl;
                 record.entropy = u.entropy;
                 record.update_s = started.elapsed().as_secs_f64();
+                record.update_peak_rss_bytes = super::memory::peak_rss_bytes().unwrap_or(0);
                 let took = step_started.elapsed().as_secs_f64();
                 self.step_seconds.push_back(took);
                 if self.step_seconds.len() > 10 {
@@ -237,6 +238,7 @@ impl Training {
         }
         self.tasks_seen += tasks.len() as u64;
         let n = tasks.len();
+        super::memory::reset_peak_rss();
         self.phase = Phase::Rollout(Box::new(Rollout {
             tasks,
             next: 0,
@@ -381,6 +383,8 @@ impl Training {
         WindowDiagnostics::from_groups(&groups, &verdicts).apply(&mut record);
         record.zero_variance_frac = zero_var as f64 / rewards.len().max(1) as f64;
         record.refilled_groups = self.refills as u64;
+        record.rollout_peak_rss_bytes = super::memory::peak_rss_bytes().unwrap_or(0);
+        super::memory::reset_peak_rss();
         let job = self.trainer.begin_update(&groups, &rewards);
         self.phase = Phase::Update { job: Box::new(job), record: Box::new(record), started: Instant::now(), step_started: started };
         Outcome::Progress

@@ -24,6 +24,12 @@ impl LayerCache {
         self.v = Some(v.clone());
         (k, v)
     }
+
+    /// This cache repeated `n` times along the batch (differentiably).
+    pub fn expand(&self, n: usize) -> LayerCache {
+        let rep = |t: &Option<Tensor<4>>| t.as_ref().map(|t| t.clone().repeat_dim(0, n));
+        LayerCache { k: rep(&self.k), v: rep(&self.v) }
+    }
 }
 
 /// The cache of a whole model plus the number of positions it holds.
@@ -52,12 +58,7 @@ impl KvCache {
     /// Repeat a batch-1 cache `n` times along the batch: a group of completions
     /// shares one prompt prefill.
     pub fn expand(&self, n: usize) -> KvCache {
-        let rep = |t: &Option<Tensor<4>>| t.as_ref().map(|t| t.clone().repeat_dim(0, n));
-        KvCache {
-            layers: self.layers.iter().map(|l| LayerCache { k: rep(&l.k), v: rep(&l.v) }).collect(),
-            len: self.len,
-            pad: (0..n).flat_map(|_| self.pad.iter().copied()).collect(),
-        }
+        KvCache { layers: self.layers.iter().map(|l| l.expand(n)).collect(), len: self.len, pad: (0..n).flat_map(|_| self.pad.iter().copied()).collect() }
     }
 
     /// Keep the batch rows in `rows`, in that order (finished sequences dropped; a row

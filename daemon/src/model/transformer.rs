@@ -5,7 +5,7 @@ use burn::tensor::{Int, Tensor};
 
 use super::attention::attention_mask;
 use super::block::Block;
-use super::cache::KvCache;
+use super::cache::{KvCache, LayerCache};
 use super::layers::{matmul_wt, AdapterUse, RmsNorm};
 use super::rope::Rope;
 
@@ -49,9 +49,7 @@ impl Transformer {
         let adapter = adapter.into();
         let [b, t] = ids.dims();
         let pos0 = cache.as_ref().map(|c| c.len).unwrap_or(0);
-        let embed = self.embed.val();
-        let hidden = embed.dims()[1];
-        let mut x = embed.select(0, ids.reshape([b * t])).reshape([b, t, hidden]);
+        let mut x = self.embed_tokens(ids);
         let pad = cache.as_ref().map(|c| c.pad.clone()).unwrap_or_default();
         debug_assert!(pad.is_empty() || pad.len() == b, "one padding entry per batch row");
         let rep = self.layers.first().map_or(1, |l| l.attn.n_heads / l.attn.n_kv_heads);
@@ -68,6 +66,28 @@ impl Transformer {
             Logits::From(start) if start > 0 => x = x.narrow(1, start, t - start),
             _ => {}
         }
+        self.norm.forward(x)
+    }
+
+    /// Token embeddings, [batch, seq] -> [batch, seq, hidden].
+    pub fn embed_tokens(&self, ids: Tensor<2, Int>) -> Tensor<3> {
+        let [b, t] = ids.dims();
+        let embed = self.embed.val();
+        let hidden = embed.dims()[1];
+        embed.select(0, ids.reshape([b * t])).reshape([b, t, hidden])
+    }
+
+    /// Block `i` alone on unpadded rows at positions `pos0..`, appending to `cache`:
+    /// the unit activation checkpointing stores inputs for and recomputes
+    /// (`train::recompute`). [`Transformer::hidden`] is these blocks in sequence.
+    pub fn block(&self, i: usize, x: Tensor<3>, rope: &Rope, pos0: usize, cache: &mut LayerCache, adapter: AdapterUse) -> Tensor<3> {
+        let layer = &self.layers[i];
+        let mask = attention_mask(&[], layer.attn.n_heads / layer.attn.n_kv_heads, x.dims()[1], pos0, &x.device());
+        layer.forward(x, rope, pos0, Some(cache), mask.as_ref(), adapter)
+    }
+
+    /// The final RMSNorm (what [`Transformer::hidden`] ends with).
+    pub fn final_norm(&self, x: Tensor<3>) -> Tensor<3> {
         self.norm.forward(x)
     }
 

@@ -6,6 +6,7 @@ pub mod curriculum;
 pub mod logprobs;
 pub mod losses;
 pub mod optimizer;
+pub mod recompute;
 pub mod trainer;
 
 #[cfg(test)]

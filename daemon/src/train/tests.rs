@@ -410,3 +410,88 @@ fn lossy_cpu_weights_are_rescored_in_the_update() {
     let metrics = trainer.update(&mut m, &groups, &rewards);
     assert_eq!(metrics.clip_frac, 0.0, "first-epoch ratios are 1 after rescoring");
 }
+
+/// A group's loss from its log-probs [rows, max_len] under fixed old log-probs and
+/// advantages (GRPO, old = new - 0.05 so some ratios leave the clip range).
+fn group_loss(new: Tensor<2>, mask: Vec<f32>, adv: &[f32]) -> Tensor<1> {
+    let dev = new.device();
+    let [rows, w] = new.dims();
+    let tokens: f32 = mask.iter().sum();
+    let p = LossParams { kind: LossKind::Grpo, eps_low: 0.02, eps_high: 0.03, beta: 0.0, seqs: rows as f64, tokens: tokens as f64, l_max: 8.0 };
+    let t2 = |v: Vec<f32>, c: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, c]), &dev);
+    let old = Tensor::<2>::from_data(new.clone().detach().into_data(), &dev).sub_scalar(0.05);
+    policy_loss(LossInputs { new, old, reference: None, mask: t2(mask, w), adv: t2(adv.to_vec(), 1) }, &p).0
+}
+
+fn grads_of(train: &Transformer, grads: &burn::tensor::Gradients) -> Vec<Option<Tensor<2>>> {
+    lora::adapters(train).iter().flat_map(|(_, a, b, _)| [a.grad(grads), b.grad(grads)]).collect()
+}
+
+/// Activation checkpointing (forward without a graph, blocks recomputed one at a time
+/// from the top) gives the loss and every adapter gradient of the plain backward.
+#[test]
+fn checkpointed_group_backward_equals_plain_backward() {
+    use super::logprobs::group_token_logprobs;
+    use super::recompute::group_backward;
+    use crate::model::layers::AdapterUse;
+    let (cfg, base, _) = tiny("tiny-llama");
+    let rope = Rope::new(&cfg, 64, &Device::flex());
+    let spec = LoraSpec { rank: 2, alpha: 4.0, dropout: 0.0, targets: all_targets() };
+    let m = randomize_b(lora::attach(base, &spec, 3, &Device::flex()), 4);
+    let prompt = vec![5u32, 9, 17, 30, 2];
+    let comps = vec![vec![40u32, 41, 42, 43, 44], vec![7, 8], vec![100, 3, 9]];
+    let adv = [1.0f32, -0.5, 0.75];
+
+    let train = m.clone().train();
+    let (new, mask) = group_token_logprobs(&train, &rope, &prompt, &comps, 0.7, AdapterUse::On, &train.embed.val().device());
+    let loss = group_loss(new, mask, &adv);
+    let plain_loss = loss.clone().into_data().try_to_vec::<f32>().unwrap()[0];
+    let plain = grads_of(&train, &loss.backward());
+
+    let train = m.clone().train();
+    let out = group_backward(&m, &train, &rope, &prompt, &comps, 0.7, AdapterUse::On, None, |new, mask| group_loss(new, mask, &adv));
+    assert!((out.loss as f32 - plain_loss).abs() < 1e-5, "loss {} vs {plain_loss}", out.loss);
+    // The forward runs on the plain backend, the recomputation through autodiff: the
+    // same values up to float rounding.
+    assert!(out.recompute_gap < 1e-4, "recomputed block outputs differ by {}", out.recompute_gap);
+    assert_eq!(out.grads.len(), plain.len());
+    let mut checked = 0;
+    for (k, (a, b)) in out.grads.iter().zip(&plain).enumerate() {
+        let b: Vec<f32> = b.clone().expect("every adapter parameter gets a gradient").into_data().try_to_vec().unwrap();
+        let a: Vec<f32> = a.clone().unwrap_or_else(|| panic!("slot {k}: no checkpointed gradient")).into_data().try_to_vec().unwrap();
+        let scale = b.iter().map(|x| x.abs()).fold(0f32, f32::max);
+        assert!(scale > 0.0, "slot {k}: zero gradient cannot be compared");
+        let diff = max_diff(&a, &b);
+        assert!(diff <= 1e-4 * scale + 1e-7, "slot {k}: max |checkpointed - plain| = {diff} (scale {scale})");
+        checked += 1;
+    }
+    assert_eq!(checked, lora::adapters(&m).len() * 2);
+}
+
+/// With adapter dropout the recomputation draws the same masks as the forward (the
+/// block seeds), so the gradients belong to the loss that was computed; and the same
+/// seed gives the same gradients.
+#[test]
+fn checkpointed_backward_with_dropout_recomputes_the_same_masks() {
+    use super::recompute::group_backward;
+    use crate::model::layers::AdapterUse;
+    let (cfg, base, _) = tiny("tiny-llama");
+    let rope = Rope::new(&cfg, 64, &Device::flex());
+    let spec = LoraSpec { rank: 2, alpha: 4.0, dropout: 0.3, targets: all_targets() };
+    let m = randomize_b(lora::attach(base, &spec, 3, &Device::flex()), 4);
+    let prompt = vec![5u32, 9, 17];
+    let comps = vec![vec![40u32, 41, 42], vec![7, 8, 9, 10]];
+    let adv = [1.0f32, -1.0];
+    let run = |seed: u64| {
+        let train = m.clone().train();
+        group_backward(&m, &train, &rope, &prompt, &comps, 1.0, AdapterUse::Train { dropout: 0.3 }, Some(seed), |new, mask| group_loss(new, mask, &adv))
+    };
+    let (x, y, z) = (run(7), run(7), run(8));
+    // Other masks would change outputs by O(1); rounding alone is ~1e-6.
+    assert!(x.recompute_gap < 1e-4, "recomputed block outputs differ by {}", x.recompute_gap);
+    let flat = |g: &GroupBackwardGrads| -> Vec<f32> { g.iter().flat_map(|t| t.clone().unwrap().into_data().try_to_vec::<f32>().unwrap()).collect() };
+    assert_eq!(flat(&x.grads), flat(&y.grads), "same seed, same gradients");
+    assert!(max_diff(&flat(&x.grads), &flat(&z.grads)) > 1e-6, "another seed draws other masks");
+}
+
+type GroupBackwardGrads = Vec<Option<Tensor<2>>>;

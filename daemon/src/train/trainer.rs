@@ -204,15 +204,19 @@ impl Trainer {
 
     /// Forward/backward of sequences `lo..hi`, gradients summed into the job. The
     /// sequences of one group share their prompt, which is computed once
-    /// ([`group_token_logprobs`]).
+    /// ([`group_token_logprobs`]). With `rl.checkpoint_activations` each group is
+    /// recomputed block by block instead of keeping every block's activations
+    /// ([`recompute::group_backward`]): same gradients, a fraction of the memory.
     fn micro_batch(&self, m: &LoadedModel, job: &mut UpdateJob, lo: usize, hi: usize) {
         let train = m.model.clone().train();
         let device = train.embed.val().device();
-        if self.spec.dropout > 0.0 {
-            // Dropout masks from a seed that is a function of (run seed, step, epoch,
-            // micro-batch): a run resumed from a checkpoint draws the same masks.
-            let key = [self.step, job.epoch as u64, lo as u64];
-            device.seed(key.iter().fold(self.rl.seed ^ 0xD809_0u64, |h, &k| h.rotate_left(17) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+        // Dropout masks from a seed that is a function of (run seed, step, epoch,
+        // micro-batch): a run resumed from a checkpoint draws the same masks.
+        let key = [self.step, job.epoch as u64, lo as u64];
+        let seed =
+            (self.spec.dropout > 0.0).then(|| key.iter().fold(self.rl.seed ^ 0xD809_0u64, |h, &k| h.rotate_left(17) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+        if let (Some(s), false) = (seed, self.rl.checkpoint_activations) {
+            device.seed(s);
         }
         let chunk = &job.seqs[lo..hi];
         // Runs of consecutive sequences with the same prompt.
@@ -226,57 +230,83 @@ impl Trainer {
         let mut total: Option<Tensor<1>> = None;
         let rescore = m.cpu.as_ref().is_some_and(|c| !c.lossless);
         let mut rescored = Vec::new();
+        let mut stats = LossStats::default();
+        let mut loss_sum = 0.0;
+        let mut grads_sum: Vec<Option<Tensor<2>>> = Vec::new();
+        let temp = self.rl.temperature as f32;
+        let policy = AdapterUse::Train { dropout: self.spec.dropout };
         for (a, b) in runs {
             let part = &chunk[a..b];
             let comps: Vec<Vec<u32>> = part.iter().map(|s| s.tokens.clone()).collect();
-            let temp = self.rl.temperature as f32;
-            let policy = AdapterUse::Train { dropout: self.spec.dropout };
-            let (new, mask) = group_token_logprobs(&train, &m.rope, &part[0].prompt, &comps, temp, policy, &device);
             let rows = part.len();
-            let w = new.dims()[1];
-            let mut old = vec![0f32; rows * w];
-            if rescore && job.epoch == 0 {
-                // The rollouts came from quantized weights the f32 policy does not have:
-                // the old policy is this f32 forward before any step on this batch.
-                old = new.clone().detach().into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 log-probs");
-                for (i, s) in part.iter().enumerate() {
-                    rescored.push((lo + a + i, old[i * w..i * w + s.tokens.len()].to_vec()));
+            let reference = (self.rl.beta > 0.0).then(|| group_token_logprobs(&m.model, &m.rope, &part[0].prompt, &comps, temp, false, &m.device).0);
+            // The loss of this group from its log-probs under the policy being trained.
+            let loss_of = |new: Tensor<2>, mask: Vec<f32>| -> Tensor<1> {
+                let w = new.dims()[1];
+                let mut old = vec![0f32; rows * w];
+                if rescore && job.epoch == 0 {
+                    // The rollouts came from quantized weights the f32 policy does not
+                    // have: the old policy is this f32 forward before any step on this batch.
+                    old = new.clone().detach().into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 log-probs");
+                    for (i, s) in part.iter().enumerate() {
+                        rescored.push((lo + a + i, old[i * w..i * w + s.tokens.len()].to_vec()));
+                    }
+                } else {
+                    for (i, s) in part.iter().enumerate() {
+                        old[i * w..i * w + s.logprobs.len()].copy_from_slice(&s.logprobs);
+                    }
                 }
+                let t2 = |v: Vec<f32>, cols: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), &device);
+                let reference = reference.map(|r| Tensor::<2>::from_data(r.into_data(), &device));
+                let inputs = LossInputs { new, old: t2(old, w), reference, mask: t2(mask, w), adv: t2(part.iter().map(|s| s.adv as f32).collect(), 1) };
+                let (loss, s) = policy_loss(inputs, &job.params);
+                stats.clipped += s.clipped;
+                stats.counted += s.counted;
+                stats.kl_sum += s.kl_sum;
+                stats.neg_logp_sum += s.neg_logp_sum;
+                loss
+            };
+            if self.rl.checkpoint_activations {
+                let out =
+                    super::recompute::group_backward(&m.model, &train, &m.rope, &part[0].prompt, &comps, temp, policy, seed.map(|s| s ^ a as u64), loss_of);
+                if out.recompute_gap > 1e-3 {
+                    tracing::warn!(
+                        gap = out.recompute_gap,
+                        "recomputed blocks differ from the forward (dropout masks?); set rl.checkpoint_activations = false"
+                    );
+                }
+                loss_sum += out.loss;
+                add_grads(&mut grads_sum, out.grads);
             } else {
-                for (i, s) in part.iter().enumerate() {
-                    old[i * w..i * w + s.logprobs.len()].copy_from_slice(&s.logprobs);
-                }
+                let (new, mask) = group_token_logprobs(&train, &m.rope, &part[0].prompt, &comps, temp, policy, &device);
+                let loss = loss_of(new, mask);
+                total = Some(match total {
+                    Some(t) => t + loss,
+                    None => loss,
+                });
             }
-            let t2 = |v: Vec<f32>, cols: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), &device);
-            let reference = (self.rl.beta > 0.0).then(|| {
-                let (r, _) = group_token_logprobs(&m.model, &m.rope, &part[0].prompt, &comps, temp, false, &m.device);
-                Tensor::<2>::from_data(r.into_data(), &device)
-            });
-            let inputs = LossInputs { new, old: t2(old, w), reference, mask: t2(mask, w), adv: t2(part.iter().map(|s| s.adv as f32).collect(), 1) };
-            let (loss, s) = policy_loss(inputs, &job.params);
-            job.stats.clipped += s.clipped;
-            job.stats.counted += s.counted;
-            job.stats.kl_sum += s.kl_sum;
-            job.stats.neg_logp_sum += s.neg_logp_sum;
-            total = Some(match total {
-                Some(t) => t + loss,
-                None => loss,
-            });
         }
+        job.stats.clipped += stats.clipped;
+        job.stats.counted += stats.counted;
+        job.stats.kl_sum += stats.kl_sum;
+        job.stats.neg_logp_sum += stats.neg_logp_sum;
         for (i, logprobs) in rescored {
             job.seqs[i].logprobs = logprobs;
         }
-        let Some(loss) = total else { return };
-        job.loss += loss.clone().into_data().try_to_vec::<f32>().map(|v| v[0] as f64).unwrap_or(f64::NAN);
-        let grads = loss.backward();
-        let adapters = lora::adapters(&train);
+        if let Some(loss) = total {
+            loss_sum += loss.clone().into_data().try_to_vec::<f32>().map(|v| v[0] as f64).unwrap_or(f64::NAN);
+            let grads = loss.backward();
+            grads_sum = lora::adapters(&train).iter().flat_map(|(_, a, b, _)| [a.grad(&grads), b.grad(&grads)]).collect();
+        }
+        job.loss += loss_sum;
+        let adapters = lora::adapters(&m.model);
         if job.grads.is_empty() {
             job.grads = vec![None; adapters.len() * 2];
         }
+        grads_sum.resize(job.grads.len(), None);
         for (k, (_, a, b, _)) in adapters.iter().enumerate() {
-            for (slot, t) in [(2 * k, a), (2 * k + 1, b)] {
-                let g = t.grad(&grads).unwrap_or_else(|| t.clone().detach().zeros_like());
-                let g = Tensor::<2>::from_data(g.into_data(), &m.device);
+            for (slot, p) in [(2 * k, a), (2 * k + 1, b)] {
+                let g = grads_sum[slot].take().map(|g| Tensor::<2>::from_data(g.into_data(), &m.device)).unwrap_or_else(|| p.zeros_like());
                 job.grads[slot] = Some(match job.grads[slot].take() {
                     Some(acc) => acc + g,
                     None => g,
@@ -291,5 +321,20 @@ impl Trainer {
         let mut updated = self.opt.step(params, grads, lr).into_iter();
         let values = current.iter().map(|(role, _, _, _)| (*role, updated.next().expect("a"), updated.next().expect("b"))).collect();
         m.model = lora::set_adapters(m.model.clone(), values);
+    }
+}
+
+/// `sum[k] += add[k]` where present.
+fn add_grads(sum: &mut Vec<Option<Tensor<2>>>, add: Vec<Option<Tensor<2>>>) {
+    if sum.len() < add.len() {
+        sum.resize(add.len(), None);
+    }
+    for (slot, g) in sum.iter_mut().zip(add) {
+        if let Some(g) = g {
+            *slot = Some(match slot.take() {
+                Some(acc) => acc + g,
+                None => g,
+            });
+        }
     }
 }
