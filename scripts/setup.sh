@@ -62,6 +62,11 @@ if [ "$for_tests" = 1 ] && ! cargo fmt --version >/dev/null 2>&1; then
   say "installing rustfmt"
   if command -v rustup >/dev/null; then rustup component add rustfmt; else sudo_ apt-get install -y -qq rustfmt >/dev/null; fi
 fi
+# ... and lints with clippy (rustup's default profile has it; Debian's cargo may not).
+if [ "$for_tests" = 1 ] && ! cargo clippy --version >/dev/null 2>&1 && command -v rustup >/dev/null; then
+  say "installing clippy"
+  rustup component add clippy
+fi
 
 # --- Python tools --------------------------------------------------------------------
 if ! command -v ruff >/dev/null || [ "$(ruff --version 2>/dev/null | awk '{print $2}')" != "$RUFF_VERSION" ]; then

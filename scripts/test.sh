@@ -32,6 +32,14 @@ phase "formatting: cargo fmt --check (rustfmt.toml)"
 cargo fmt --all --check || { echo "[test] not rustfmt-clean: run \`cargo fmt --all\`" >&2; exit 1; }
 done_phase format
 
+phase "lints: cargo clippy --workspace --all-targets -- -D warnings"
+if cargo clippy --version >/dev/null 2>&1; then
+  cargo clippy --workspace --all-targets -- -D warnings || { echo "[test] clippy found problems (see above)" >&2; exit 1; }
+else
+  echo "[test] WARNING: cargo clippy is not installed (Debian's cargo without rustup): lints NOT checked" >&2
+fi
+done_phase lints
+
 phase "2/3 build: the binaries and the test executables into $CARGO_TARGET_DIR (a cold build compiles burn: ~30 min on 2 cores)"
 # Integration tests run the real binaries: build them first.
 cargo build --workspace --bins --examples

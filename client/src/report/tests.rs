@@ -23,11 +23,11 @@ fn step(i: u64) -> StepRecord {
     let t = i as f64 / 30.0;
     let pass = (8.0 + 14.0 * t).round() as u64; // of 32 completions
     let syntax = (6.0 * (1.0 - t)).round() as u64;
-    let timeout = u64::from(i % 7 == 0);
+    let timeout = u64::from(i.is_multiple_of(7));
     let name = 3;
-    let key = u64::from(i % 5 == 0);
-    let type_error = u64::from(i % 4 == 0);
-    let index = u64::from(i % 9 == 0);
+    let key = u64::from(i.is_multiple_of(5));
+    let type_error = u64::from(i.is_multiple_of(4));
+    let index = u64::from(i.is_multiple_of(9));
     let assertion = 32 - pass - syntax - timeout - name - key - type_error - index;
     StepRecord {
         step: i,

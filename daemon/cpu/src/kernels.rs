@@ -13,6 +13,11 @@
 //! Dequantization computes `d * q + m` in f32, the values the f32 model is built from,
 //! so the only difference to an f32 forward is the summation order.
 
+// The micro-kernels index their accumulator arrays with the same loop variable that
+// offsets raw input pointers (`x.add(b * k + ..)`): iterator forms would hide which lane
+// goes with which row.
+#![allow(clippy::needless_range_loop)]
+
 use std::cell::RefCell;
 
 use rayon::prelude::*;

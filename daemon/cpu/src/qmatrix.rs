@@ -75,7 +75,7 @@ impl QMatrix {
     /// Take `data` as is (a GGUF tensor's bytes, rows of `cols` values).
     pub fn from_raw(format: Format, rows: usize, cols: usize, data: Vec<u8>) -> Result<QMatrix, QMatrixError> {
         let (per, _) = format.block();
-        if cols % per != 0 {
+        if !cols.is_multiple_of(per) {
             return Err(QMatrixError::RowLength { format: format.name(), cols });
         }
         let m = QMatrix { rows, cols, format, data };
@@ -96,7 +96,7 @@ impl QMatrix {
     /// d = max|w| / 127 (stored as f16), q = round(w / d) with the stored d.
     pub fn quantize_q8_0(rows: usize, cols: usize, values: &[f32]) -> Result<QMatrix, QMatrixError> {
         assert_eq!(values.len(), rows * cols, "f32 matrix [{rows}, {cols}]");
-        if cols % 32 != 0 {
+        if !cols.is_multiple_of(32) {
             return Err(QMatrixError::RowLength { format: "q8_0", cols });
         }
         let mut data = Vec::with_capacity(values.len() / 32 * 34);

@@ -27,7 +27,7 @@ pub use load::{default_cache_dir, ConfigError, Problem};
 pub use sections::*;
 
 /// The whole configuration file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Where checkpoints, metrics, the lock file and the RPC address live. Default:
@@ -59,24 +59,4 @@ pub struct Config {
     pub eval: EvalConfig,
     #[serde(default)]
     pub curriculum: CurriculumConfig,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            state_dir: None,
-            model: ModelConfig::default(),
-            backend: BackendConfig::default(),
-            lora: LoraConfig::default(),
-            rl: RlConfig::default(),
-            reward: RewardConfig::default(),
-            sandbox: SandboxConfig::default(),
-            tasks: TasksConfig::default(),
-            rpc: RpcConfig::default(),
-            checkpoints: CheckpointConfig::default(),
-            logging: LoggingConfig::default(),
-            eval: EvalConfig::default(),
-            curriculum: CurriculumConfig::default(),
-        }
-    }
 }

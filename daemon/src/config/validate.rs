@@ -47,7 +47,7 @@ impl Config {
             ("reward.timeout_penalty", w.timeout_penalty),
             ("reward.overlong_penalty", w.overlong_penalty),
         ] {
-            check(val <= 0.0 && val >= -10.0, key, "must be in [-10, 0] (a penalty)");
+            check((-10.0..=0.0).contains(&val), key, "must be in [-10, 0] (a penalty)");
         }
         let s = &self.sandbox;
         check(s.timeout_s > 0.0 && s.timeout_s <= 600.0, "sandbox.timeout_s", "must be in (0, 600]");

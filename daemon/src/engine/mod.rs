@@ -580,13 +580,13 @@ impl Engine {
         }
         let _ = self.deps.events.send(TrainEvent::Step { record: rec.clone() });
         let every = self.deps.cfg.checkpoints.every_steps as u64;
-        if every > 0 && rec.step % every == 0 {
+        if every > 0 && rec.step.is_multiple_of(every) {
             if let Err(e) = self.save_checkpoint() {
                 tracing::error!(error = %e, "checkpoint failed");
             }
         }
         let eval_every = self.deps.cfg.eval.every_steps as u64;
-        if eval_every > 0 && rec.step % eval_every == 0 {
+        if eval_every > 0 && rec.step.is_multiple_of(eval_every) {
             if let Err(e) = self.queue_scheduled_eval(0) {
                 tracing::error!(error = %e, "scheduled evaluation not started");
             }

@@ -96,20 +96,20 @@ fn decode_into(
                 }
             }
         }
-        for i in 0..n {
-            if !answered[i] && d.request_done(i) {
+        for (i, answered) in answered.iter_mut().enumerate() {
+            if !*answered && d.request_done(i) {
                 done(i, Ok(e.model.output_of(&d, i)));
-                answered[i] = true;
+                *answered = true;
             }
         }
         if (0..n).all(|i| answered[i] || (streams[i].is_some() && !open[i])) {
             break;
         }
     }
-    for i in 0..n {
-        if !answered[i] {
+    for (i, answered) in answered.iter_mut().enumerate() {
+        if !*answered {
             done(i, Ok(e.model.output_of(&d, i)));
-            answered[i] = true;
+            *answered = true;
         }
     }
     Ok(())
@@ -123,18 +123,18 @@ pub struct Prepared {
     enqueued: Instant,
 }
 
-/// Build the generation request for `prompt`.
-fn prepare(
-    e: &Engine,
-    prompt: &str,
+/// How a request asks to be decoded (the fields `complete` and `generate` share).
+struct DecodeOptions<'a> {
     max_tokens: Option<usize>,
     temperature: Option<f64>,
-    stop: &[String],
+    stop: &'a [String],
     adapter: AdapterChoice,
     sampling: SamplingOptions,
-    enqueued: Instant,
-    used_suffix: bool,
-) -> Result<Prepared, EngineError> {
+}
+
+/// Build the generation request for `prompt`.
+fn prepare(e: &Engine, prompt: &str, opts: DecodeOptions<'_>, enqueued: Instant, used_suffix: bool) -> Result<Prepared, EngineError> {
+    let DecodeOptions { max_tokens, temperature, stop, adapter, sampling } = opts;
     let ids = e.model.tokenizer.encode(prompt, true)?;
     e.model.check_prompt(&ids).map_err(|err| EngineError::InvalidParams(err.to_string()))?;
     let temp = temperature.unwrap_or(0.0);
@@ -239,7 +239,8 @@ pub fn prepare_complete(e: &Engine, p: &CompleteParams, enqueued: Instant) -> Re
         Some(fim) => (fim, true),
         None => (p.prefix.clone(), false),
     };
-    prepare(e, &prompt, p.max_tokens, p.temperature, &p.stop, p.adapter, p.sampling, enqueued, used_suffix)
+    let opts = DecodeOptions { max_tokens: p.max_tokens, temperature: p.temperature, stop: &p.stop, adapter: p.adapter, sampling: p.sampling };
+    prepare(e, &prompt, opts, enqueued, used_suffix)
 }
 
 /// The model input of a chat request.
@@ -251,5 +252,6 @@ pub fn prepare_chat(e: &Engine, p: &GenerateParams, enqueued: Instant) -> Result
     let tok = &e.model.tokenizer;
     let template = if e.cfg().model.chat_template == crate::config::ChatTemplateMode::Auto { tok.chat_template.as_deref() } else { None };
     let prompt = chat::render(tok, template, &msgs, true)?;
-    prepare(e, &prompt, p.max_tokens.or(Some(256)), p.temperature, &p.stop, p.adapter, p.sampling, enqueued, false)
+    let opts = DecodeOptions { max_tokens: p.max_tokens.or(Some(256)), temperature: p.temperature, stop: &p.stop, adapter: p.adapter, sampling: p.sampling };
+    prepare(e, &prompt, opts, enqueued, false)
 }

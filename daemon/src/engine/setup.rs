@@ -28,7 +28,9 @@ pub fn spec_of(cfg: &Config) -> LoraSpec {
     LoraSpec { rank: cfg.lora.rank, alpha: cfg.lora.alpha, dropout: cfg.lora.dropout, targets: cfg.lora.targets.clone() }
 }
 
-/// Load everything; on failure hand the deps back with the reason.
+/// Load everything; on failure hand the deps back with the reason. (Runs once at
+/// startup: the large `Err` is moved once, not worth a box.)
+#[allow(clippy::result_large_err)]
 pub fn load(deps: EngineDeps) -> Result<Engine, (EngineDeps, String)> {
     let cfg = deps.cfg.clone();
     let loaded = backend::select(&cfg.backend).map_err(|e| e.to_string()).and_then(|dev| {

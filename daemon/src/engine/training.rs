@@ -27,6 +27,9 @@ pub const DECODE_CHUNK: usize = 8;
 
 type VerifyReply = oneshot::Receiver<Result<Vec<Verdict>, VerifierError>>;
 
+/// A batch being decoded: (task index, prompt ids) per request, in order.
+type Batch = (Vec<(usize, Vec<u32>)>, Decoding);
+
 /// The step's rollout: its groups are generated (all tasks in one batch; replacements
 /// for groups without reward variance in later batches), then verified.
 struct Rollout {
@@ -34,7 +37,7 @@ struct Rollout {
     /// Tasks before `next` have been started (or skipped).
     next: usize,
     /// The batch being decoded: (task index, prompt ids) per request, in order.
-    current: Option<(Vec<(usize, Vec<u32>)>, Decoding)>,
+    current: Option<Batch>,
     groups: Vec<Option<Group>>,
     pending: Vec<(usize, VerifyReply)>,
     verdicts: Vec<Option<Vec<Verdict>>>,

@@ -75,13 +75,13 @@ pub enum EvalError {
     #[error("no tasks to evaluate")]
     NoTasks,
     #[error("task {task}: cannot build the prompt: {source}")]
-    Prompt { task: String, source: ModelError },
+    Prompt { task: String, source: Box<ModelError> },
     #[error("task {task}: cannot tokenize the prompt: {source}")]
     Tokenize { task: String, source: TokenizerError },
     #[error("task {task}: generation failed: {source}")]
     Generate { task: String, source: GenerateError },
     #[error("task {task}: verification failed: {source}")]
-    Verify { task: String, source: VerifierError },
+    Verify { task: String, source: Box<VerifierError> },
     #[error("task {task}: verification task died: {detail}")]
     Join { task: String, detail: String },
 }
@@ -117,7 +117,7 @@ pub fn evaluate(model: &LoadedModel, target: &Target, verifier: &Verifier, tasks
         let verdicts = rt
             .block_on(p.verdicts)
             .map_err(|e| EvalError::Join { task: task_id(), detail: e.to_string() })?
-            .map_err(|source| EvalError::Verify { task: task_id(), source })?;
+            .map_err(|source| EvalError::Verify { task: task_id(), source: Box::new(source) })?;
         results.push(task_result(task, p.prompt_tokens, p.completions, verdicts));
     }
     let report = summarise(target, results, opts, started.elapsed().as_secs_f64());
@@ -133,7 +133,8 @@ type Generated = (Vec<(String, usize, bool)>, usize);
 fn generate_chunk(model: &LoadedModel, target: &Target, tasks: &[Problem], opts: &EvalConfig) -> Result<Vec<Generated>, EvalError> {
     let mut greedy = Vec::with_capacity(tasks.len());
     for task in tasks {
-        let prompt = crate::tasks::prompt::render(&opts.prompt, model, task).map_err(|source| EvalError::Prompt { task: task.id.clone(), source })?;
+        let prompt =
+            crate::tasks::prompt::render(&opts.prompt, model, task).map_err(|source| EvalError::Prompt { task: task.id.clone(), source: Box::new(source) })?;
         let ids = model.tokenizer.encode(&prompt, true).map_err(|source| EvalError::Tokenize { task: task.id.clone(), source })?;
         model.check_prompt(&ids).map_err(|source| EvalError::Generate { task: task.id.clone(), source })?;
         greedy.push(GenerateRequest {

@@ -309,7 +309,7 @@ impl GgufFile {
                 let (per, bytes) = k.block();
                 let numel = info.numel();
                 let size = numel.div_ceil(per) * bytes;
-                if numel % per != 0 || info.offset.checked_add(size).is_none_or(|e| e > data.len()) {
+                if !numel.is_multiple_of(per) || info.offset.checked_add(size).is_none_or(|e| e > data.len()) {
                     return Err(GgufError::Corrupt {
                         path: path.to_path_buf(),
                         offset: info.offset,
@@ -447,7 +447,7 @@ mod tests {
             b.extend(off.to_le_bytes());
             off += size.div_ceil(32) * 32;
         }
-        while b.len() % 32 != 0 {
+        while !b.len().is_multiple_of(32) {
             b.push(0);
         }
         // Q4_1: d = 0.5, m = -1, nibbles 0..15 low, 15..0 high

@@ -73,8 +73,13 @@ impl Rope {
         Rope { cos: t(cos, device), sin: t(sin, device), len }
     }
 
+    /// Positions the tables cover.
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// Rotate `x` [batch, heads, seq, head_dim] for positions `pos0..pos0+seq`.

@@ -276,7 +276,7 @@ fn missing_tensor_and_bad_shape_name_file_and_tensor() {
     let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
     let kept: Vec<(String, safetensors::tensor::TensorView)> = st.tensors().into_iter().filter(|(n, _)| n != "model.layers.1.mlp.up_proj.weight").collect();
     safetensors::serialize_to_file(kept, None, &dir.path().join("model.safetensors")).unwrap();
-    let err = weights::load_hf(dir.path(), &Device::flex()).err().expect("must fail").to_string();
+    let err = weights::load_hf(dir.path(), &Device::flex()).expect_err("must fail").to_string();
     assert!(err.contains("model.layers.1.mlp.up_proj.weight") && err.contains(&dir.path().display().to_string()), "{err}");
 }
 

@@ -521,7 +521,7 @@ async fn a_missing_sandbox_is_refused_not_bypassed() {
     // Without bwrap on this machine.
     let python = isolation::probe_python(Path::new("python3")).await.unwrap();
     let result = isolation::launcher_in(&SandboxConfig::default(), &python, |_| None);
-    let err = result.err().expect("no bwrap must be an error");
+    let err = result.expect_err("no bwrap must be an error");
     let msg = err.to_string();
     assert!(msg.contains("bubblewrap") && msg.contains("isolation = \"none\""), "{msg}");
 }

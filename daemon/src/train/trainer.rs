@@ -86,7 +86,7 @@ impl UpdateJob {
 
 impl Trainer {
     pub fn new(rl: RlConfig, spec: LoraSpec, n_adapter_params: usize) -> Self {
-        let rng = Rng::new(rl.seed ^ 0x5EED_0F_7241_4E45);
+        let rng = Rng::new(rl.seed ^ 0x5E_ED0F_7241_4E45);
         let opt = AdamW::new(n_adapter_params, rl.weight_decay);
         Trainer { rl, spec, opt, step: 0, rng }
     }
@@ -214,7 +214,7 @@ impl Trainer {
         // micro-batch): a run resumed from a checkpoint draws the same masks.
         let key = [self.step, job.epoch as u64, lo as u64];
         let seed =
-            (self.spec.dropout > 0.0).then(|| key.iter().fold(self.rl.seed ^ 0xD809_0u64, |h, &k| h.rotate_left(17) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
+            (self.spec.dropout > 0.0).then(|| key.iter().fold(self.rl.seed ^ 0xD8090u64, |h, &k| h.rotate_left(17) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
         if let (Some(s), false) = (seed, self.rl.checkpoint_activations) {
             device.seed(s);
         }
