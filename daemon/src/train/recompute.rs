@@ -42,13 +42,198 @@ struct Stored {
     completions: Vec<Option<Tensor<3>>>,
 }
 
-/// Forward and backward of a group that shares `prompt`, one block at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Block `i` runs forward next (no graph).
+    Forward(usize),
+    /// The final norm, log-probs and loss are differentiated next.
+    Top,
+    /// Block `i` is recomputed and back-propagated next.
+    Backward(usize),
+    Done,
+}
+
+/// A group's checkpointed forward/backward in resumable pieces of one block each, so
+/// the engine can answer completion requests between them (a piece of SmolLM2 at
+/// 4 x 256 tokens takes about a second on 2 cores; the whole group tens of seconds).
 ///
-/// `policy` is the model without autodiff and `train` its autodiff copy (same
-/// adapter values). `loss_of(new, mask)` turns the completions' log-probs [rows,
-/// max_len] (column j = completion token j) and their mask into the loss; it is
-/// called once. `seed`: with adapter dropout, each block's masks come from a seed
-/// derived from it, drawn identically in the forward and the recomputation.
+/// `policy` is the model without autodiff and `train` its autodiff copy (same adapter
+/// values); both must stay the same for the life of the pass. `seed`: with adapter
+/// dropout, each block's masks come from a seed derived from it, drawn identically in
+/// the forward and the recomputation.
+pub struct GroupPass {
+    rows: usize,
+    prompt_len: usize,
+    /// Completion token ids [rows, max_len] (0-padded) and their mask.
+    ids: Vec<i64>,
+    mask: Vec<f32>,
+    adapter: AdapterUse,
+    seed: Option<u64>,
+    stored: Stored,
+    stage: Stage,
+    g_prompt: Option<Tensor<3>>,
+    g_comp: Option<Tensor<3>>,
+    params: Vec<Tensor<2>>,
+    grads: Vec<Option<Tensor<2>>>,
+    gap: f32,
+    loss: f64,
+}
+
+impl GroupPass {
+    pub fn new(policy: &Transformer, train: &Transformer, prompt: &[u32], completions: &[Vec<u32>], adapter: AdapterUse, seed: Option<u64>) -> GroupPass {
+        let device = policy.embed.val().device();
+        let rows = completions.len();
+        let max_len = completions.iter().map(|c| c.len()).max().unwrap_or(1).max(1);
+        let p = prompt.len();
+        let mut ids = vec![0i64; rows * max_len];
+        let mut mask = vec![0f32; rows * max_len];
+        for (i, c) in completions.iter().enumerate() {
+            for (j, &tok) in c.iter().enumerate() {
+                ids[i * max_len + j] = tok as i64;
+                mask[i * max_len + j] = 1.0;
+            }
+        }
+        // Completion tokens 0..max_len-1 go in after the prompt; position j predicts
+        // token j + 1.
+        let pids = Tensor::<2, Int>::from_data(TensorData::new(prompt.iter().map(|&x| x as i64).collect::<Vec<_>>(), [1, p]), &device);
+        let completion_input = (max_len > 1).then(|| {
+            let inp = Tensor::<2, Int>::from_data(TensorData::new(ids.clone(), [rows, max_len]), &device).narrow(1, 0, max_len - 1);
+            policy.embed_tokens(inp)
+        });
+        let params: Vec<Tensor<2>> = lora::adapters(train).into_iter().flat_map(|(_, a, b, _)| [a, b]).collect();
+        GroupPass {
+            rows,
+            prompt_len: p,
+            ids,
+            mask,
+            adapter,
+            seed,
+            stored: Stored { prompt: vec![policy.embed_tokens(pids)], completions: vec![completion_input] },
+            stage: Stage::Forward(0),
+            g_prompt: None,
+            g_comp: None,
+            grads: vec![None; params.len()],
+            params,
+            gap: 0.0,
+            loss: f64::NAN,
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.stage == Stage::Done
+    }
+
+    /// Do the next piece: one block forward, the top (where `loss_of(new, mask)` turns
+    /// the completions' log-probs [rows, max_len] (column j = completion token j) and
+    /// their mask into the loss; it is called exactly once per pass, and dropped
+    /// unused by the other pieces), or one block backward. Returns true when the pass
+    /// is done.
+    pub fn step(
+        &mut self,
+        policy: &Transformer,
+        train: &Transformer,
+        rope: &Rope,
+        temperature: f32,
+        loss_of: impl FnOnce(Tensor<2>, Vec<f32>) -> Tensor<1>,
+    ) -> bool {
+        let n_layers = policy.layers.len();
+        match self.stage {
+            Stage::Forward(i) if i < n_layers => {
+                self.reseed(policy, i);
+                let (yp, yc) =
+                    block_pair(policy, i, rope, self.prompt_len, self.rows, self.stored.prompt[i].clone(), self.stored.completions[i].clone(), self.adapter);
+                self.stored.prompt.push(yp);
+                self.stored.completions.push(yc);
+                self.stage = if i + 1 < n_layers { Stage::Forward(i + 1) } else { Stage::Top };
+            }
+            Stage::Forward(_) | Stage::Top => self.top(train, temperature, n_layers, loss_of),
+            Stage::Backward(i) => self.backward_block(train, rope, i),
+            Stage::Done => {}
+        }
+        self.is_done()
+    }
+
+    /// The final norm, log-probs and the loss, differentiated with respect to the last
+    /// block's outputs.
+    fn top(&mut self, train: &Transformer, temperature: f32, n_layers: usize, loss_of: impl FnOnce(Tensor<2>, Vec<f32>) -> Tensor<1>) {
+        let (p, rows) = (self.prompt_len, self.rows);
+        let top_p = self.stored.prompt[n_layers].clone().autodiff().require_grad();
+        let top_c = self.stored.completions[n_layers].clone().map(|t| t.autodiff().require_grad());
+        let first = train.final_norm(top_p.clone().narrow(1, p - 1, 1)).repeat_dim(0, rows); // predicts token 0
+        let h = match &top_c {
+            Some(c) => Tensor::cat(vec![first, train.final_norm(c.clone())], 1),
+            None => first,
+        };
+        let new = picked_logprobs(h, &self.ids, train.head(), temperature, &train.embed.val().device());
+        let loss = loss_of(new, self.mask.clone());
+        self.loss = scalar(loss.clone());
+        let grads = loss.backward();
+        self.g_prompt = top_p.grad(&grads);
+        self.g_comp = top_c.as_ref().and_then(|c| c.grad(&grads));
+        self.stage = if n_layers > 0 { Stage::Backward(n_layers - 1) } else { Stage::Done };
+    }
+
+    /// Recompute block `i` with a graph from its stored input and back-propagate the
+    /// gradient that arrived from above.
+    fn backward_block(&mut self, train: &Transformer, rope: &Rope, i: usize) {
+        if self.g_prompt.is_none() && self.g_comp.is_none() {
+            self.stage = Stage::Done; // nothing above depends on the adapter
+            return;
+        }
+        self.reseed(train, i);
+        // Block 0's input is the frozen embedding: no gradient needed there.
+        let leaf = |t: Tensor<3>| if i > 0 { t.autodiff().require_grad() } else { t.autodiff() };
+        let xp = leaf(self.stored.prompt[i].clone());
+        let xc = self.stored.completions[i].clone().map(leaf);
+        let (yp, yc) = block_pair(train, i, rope, self.prompt_len, self.rows, xp.clone(), xc.clone(), self.adapter);
+        if let (Some(y), Some(want)) = (&yc, &self.stored.completions[i + 1]) {
+            let diff = scalar((y.clone().detach().inner() - want.clone()).abs().max());
+            self.gap = self.gap.max((diff / scalar(want.clone().abs().max()).max(1e-30)) as f32);
+        }
+        let mut surrogate = self.g_prompt.take().map(|g| (yp * g).sum());
+        if let (Some(y), Some(g)) = (yc, self.g_comp.take()) {
+            let s = (y * g).sum();
+            surrogate = Some(match surrogate {
+                Some(t) => t + s,
+                None => s,
+            });
+        }
+        let Some(surrogate) = surrogate else {
+            self.stage = Stage::Done;
+            return;
+        };
+        let grads = surrogate.backward();
+        for (slot, param) in self.params.iter().enumerate() {
+            if let Some(g) = param.grad(&grads) {
+                self.grads[slot] = Some(match self.grads[slot].take() {
+                    Some(acc) => acc + g,
+                    None => g,
+                });
+            }
+        }
+        if i > 0 {
+            self.g_prompt = xp.grad(&grads);
+            self.g_comp = xc.as_ref().and_then(|c| c.grad(&grads));
+        }
+        // This block's outputs are no longer needed.
+        self.stored.prompt.truncate(i + 1);
+        self.stored.completions.truncate(i + 1);
+        self.stage = if i > 0 { Stage::Backward(i - 1) } else { Stage::Done };
+    }
+
+    fn reseed(&self, model: &Transformer, layer: usize) {
+        if let Some(s) = self.seed {
+            model.embed.val().device().seed(s ^ (layer as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        }
+    }
+
+    /// What the pass produced (call when [`GroupPass::is_done`]).
+    pub fn finish(self) -> GroupBackward {
+        GroupBackward { loss: self.loss, grads: self.grads, recompute_gap: self.gap }
+    }
+}
+
+/// Forward and backward of a group that shares `prompt` in one go (see [`GroupPass`]).
 #[allow(clippy::too_many_arguments)]
 pub fn group_backward(
     policy: &Transformer,
@@ -61,104 +246,10 @@ pub fn group_backward(
     seed: Option<u64>,
     loss_of: impl FnOnce(Tensor<2>, Vec<f32>) -> Tensor<1>,
 ) -> GroupBackward {
-    let device = policy.embed.val().device();
-    let rows = completions.len();
-    let max_len = completions.iter().map(|c| c.len()).max().unwrap_or(1).max(1);
-    let p = prompt.len();
-    let n_layers = policy.layers.len();
-    let mut ids = vec![0i64; rows * max_len];
-    let mut mask = vec![0f32; rows * max_len];
-    for (i, c) in completions.iter().enumerate() {
-        for (j, &tok) in c.iter().enumerate() {
-            ids[i * max_len + j] = tok as i64;
-            mask[i * max_len + j] = 1.0;
-        }
-    }
-    let reseed = |layer: usize| {
-        if let Some(s) = seed {
-            device.seed(s ^ (layer as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        }
-    };
-
-    // Forward without a graph, keeping each block's inputs. Completion tokens
-    // 0..max_len-1 go in after the prompt; position j predicts token j + 1.
-    let pids = Tensor::<2, Int>::from_data(TensorData::new(prompt.iter().map(|&x| x as i64).collect::<Vec<_>>(), [1, p]), &device);
-    let mut stored = Stored { prompt: vec![policy.embed_tokens(pids)], completions: Vec::with_capacity(n_layers + 1) };
-    stored.completions.push((max_len > 1).then(|| {
-        let inp = Tensor::<2, Int>::from_data(TensorData::new(ids.clone(), [rows, max_len]), &device).narrow(1, 0, max_len - 1);
-        policy.embed_tokens(inp)
-    }));
-    for i in 0..n_layers {
-        reseed(i);
-        let (yp, yc) = block_pair(policy, i, rope, p, rows, stored.prompt[i].clone(), stored.completions[i].clone(), adapter);
-        stored.prompt.push(yp);
-        stored.completions.push(yc);
-    }
-
-    // The top: final norm, log-probs and the loss, differentiated with respect to the
-    // last block's outputs.
-    let top_p = stored.prompt[n_layers].clone().autodiff().require_grad();
-    let top_c = stored.completions[n_layers].clone().map(|t| t.autodiff().require_grad());
-    let first = train.final_norm(top_p.clone().narrow(1, p - 1, 1)).repeat_dim(0, rows); // predicts token 0
-    let h = match &top_c {
-        Some(c) => Tensor::cat(vec![first, train.final_norm(c.clone())], 1),
-        None => first,
-    };
-    let new = picked_logprobs(h, &ids, train.head(), temperature, &train.embed.val().device());
-    let loss = loss_of(new, mask);
-    let value = scalar(loss.clone());
-    let grads = loss.backward();
-    let mut g_prompt = top_p.grad(&grads);
-    let mut g_comp = top_c.as_ref().and_then(|c| c.grad(&grads));
-    drop(grads);
-
-    let params: Vec<Tensor<2>> = lora::adapters(train).into_iter().flat_map(|(_, a, b, _)| [a, b]).collect();
-    let mut out: Vec<Option<Tensor<2>>> = vec![None; params.len()];
-    let mut gap = 0f32;
-    for i in (0..n_layers).rev() {
-        if g_prompt.is_none() && g_comp.is_none() {
-            break; // nothing above depends on the adapter
-        }
-        reseed(i);
-        // Block 0's input is the frozen embedding: no gradient needed there.
-        let leaf = |t: Tensor<3>| if i > 0 { t.autodiff().require_grad() } else { t.autodiff() };
-        let xp = leaf(stored.prompt[i].clone());
-        let xc = stored.completions[i].clone().map(leaf);
-        let (yp, yc) = block_pair(train, i, rope, p, rows, xp.clone(), xc.clone(), adapter);
-        if let (Some(y), Some(want)) = (&yc, &stored.completions[i + 1]) {
-            let diff = scalar((y.clone().detach().inner() - want.clone()).abs().max());
-            gap = gap.max((diff / scalar(want.clone().abs().max()).max(1e-30)) as f32);
-        }
-        let mut surrogate = None;
-        if let Some(g) = g_prompt.take() {
-            surrogate = Some((yp * g).sum());
-        }
-        if let (Some(y), Some(g)) = (yc, g_comp.take()) {
-            let s = (y * g).sum();
-            surrogate = Some(match surrogate {
-                Some(t) => t + s,
-                None => s,
-            });
-        }
-        let Some(surrogate) = surrogate else { break };
-        let grads = surrogate.backward();
-        for (slot, param) in params.iter().enumerate() {
-            if let Some(g) = param.grad(&grads) {
-                out[slot] = Some(match out[slot].take() {
-                    Some(acc) => acc + g,
-                    None => g,
-                });
-            }
-        }
-        if i > 0 {
-            g_prompt = xp.grad(&grads);
-            g_comp = xc.as_ref().and_then(|c| c.grad(&grads));
-        }
-        // The stored outputs of this block are no longer needed.
-        stored.prompt.truncate(i + 1);
-        stored.completions.truncate(i + 1);
-    }
-    GroupBackward { loss: value, grads: out, recompute_gap: gap }
+    let mut pass = GroupPass::new(policy, train, prompt, completions, adapter, seed);
+    let mut loss_of = Some(loss_of);
+    while !pass.step(policy, train, rope, temperature, |new, mask| (loss_of.take().expect("the loss is asked for once"))(new, mask)) {}
+    pass.finish()
 }
 
 /// Block `i` over the prompt (fresh cache, positions 0..p) and then over the

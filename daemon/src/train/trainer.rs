@@ -12,6 +12,7 @@ use super::advantages::{advantages, is_zero_variance};
 use super::logprobs::group_token_logprobs;
 use super::losses::{policy_loss, LossInputs, LossParams, LossStats};
 use super::optimizer::{clip_grad_norm, lr_at, AdamW};
+use super::recompute::GroupPass;
 use crate::config::{LossKind, RlConfig};
 use crate::model::generate::{Completion, FinishReason, GenerateError, GenerateRequest};
 use crate::model::layers::AdapterUse;
@@ -63,8 +64,9 @@ struct Seq {
     adv: f64,
 }
 
-/// An optimizer phase in progress: the engine runs it one micro-batch at a time so a
-/// completion request never waits for a whole update.
+/// An optimizer phase in progress: the engine runs it in short pieces (a micro-batch,
+/// or with activation checkpointing one block of one group) so a completion request
+/// never waits for a whole update.
 pub struct UpdateJob {
     seqs: Vec<Seq>,
     params: LossParams,
@@ -74,6 +76,17 @@ pub struct UpdateJob {
     grads: Vec<Option<Tensor<2>>>,
     stats: LossStats,
     loss: f64,
+    /// The checkpointed group pass in progress over `seqs[lo..hi]`.
+    run: Option<Run>,
+}
+
+/// Sequences `lo..hi` (one prompt) going through a [`GroupPass`].
+struct Run {
+    lo: usize,
+    hi: usize,
+    train: crate::model::transformer::Transformer,
+    pass: GroupPass,
+    reference: Option<Tensor<2>>,
 }
 
 impl UpdateJob {
@@ -165,20 +178,27 @@ impl Trainer {
         if seqs.iter().all(|s| s.adv == 0.0) && self.rl.beta == 0.0 {
             seqs.clear();
         }
-        UpdateJob { seqs, params, metrics, epoch: 0, next: 0, grads: Vec::new(), stats: LossStats::default(), loss: 0.0 }
+        UpdateJob { seqs, params, metrics, epoch: 0, next: 0, grads: Vec::new(), stats: LossStats::default(), loss: 0.0, run: None }
     }
 
-    /// Run one micro-batch; at the end of an epoch clip and apply the optimizer step.
-    /// Returns true when the job is finished (the trainer step is then complete).
+    /// Run one piece of the update (a micro-batch, or with activation checkpointing
+    /// one block of one group); at the end of an epoch clip and apply the optimizer
+    /// step. Returns true when the job is finished (the trainer step is then complete).
     pub fn update_micro(&mut self, m: &mut LoadedModel, job: &mut UpdateJob) -> bool {
         if job.seqs.is_empty() {
             self.step += 1;
             return true;
         }
-        let micro = self.rl.micro_batch.max(1);
-        let end = (job.next + micro).min(job.seqs.len());
-        self.micro_batch(m, job, job.next, end);
-        job.next = end;
+        if self.rl.checkpoint_activations {
+            if !self.checkpointed_piece(m, job) {
+                return false;
+            }
+        } else {
+            let micro = self.rl.micro_batch.max(1);
+            let end = (job.next + micro).min(job.seqs.len());
+            self.micro_batch(m, job, job.next, end);
+            job.next = end;
+        }
         if job.next < job.seqs.len() {
             return false;
         }
@@ -202,117 +222,97 @@ impl Trainer {
         true
     }
 
-    /// Forward/backward of sequences `lo..hi`, gradients summed into the job. The
-    /// sequences of one group share their prompt, which is computed once
-    /// ([`group_token_logprobs`]). With `rl.checkpoint_activations` each group is
-    /// recomputed block by block instead of keeping every block's activations
-    /// ([`recompute::group_backward`]): same gradients, a fraction of the memory.
+    /// Dropout masks come from a seed that is a function of (run seed, step, epoch,
+    /// first sequence): a run resumed from a checkpoint draws the same masks.
+    fn dropout_seed(&self, epoch: usize, lo: usize) -> Option<u64> {
+        let key = [self.step, epoch as u64, lo as u64];
+        (self.spec.dropout > 0.0).then(|| key.iter().fold(self.rl.seed ^ 0xD8090u64, |h, &k| h.rotate_left(17) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)))
+    }
+
+    /// One piece of the checkpointed update: start the next group slice (up to
+    /// `micro_batch` sequences with one prompt) or advance the one in progress by a
+    /// block. Returns true when a slice was finished (its gradients are in the job).
+    fn checkpointed_piece(&self, m: &LoadedModel, job: &mut UpdateJob) -> bool {
+        let temp = self.rl.temperature as f32;
+        let Some(run) = job.run.as_mut() else {
+            let lo = job.next;
+            let micro = self.rl.micro_batch.max(1);
+            let mut hi = lo + 1;
+            while hi < job.seqs.len() && hi - lo < micro && job.seqs[hi].prompt == job.seqs[lo].prompt {
+                hi += 1;
+            }
+            let part = &job.seqs[lo..hi];
+            let comps: Vec<Vec<u32>> = part.iter().map(|s| s.tokens.clone()).collect();
+            let train = m.model.clone().train();
+            let policy = AdapterUse::Train { dropout: self.spec.dropout };
+            let pass = GroupPass::new(&m.model, &train, &part[0].prompt, &comps, policy, self.dropout_seed(job.epoch, lo));
+            let reference = (self.rl.beta > 0.0).then(|| group_token_logprobs(&m.model, &m.rope, &part[0].prompt, &comps, temp, false, &m.device).0);
+            job.run = Some(Run { lo, hi, train, pass, reference });
+            return false;
+        };
+        let rescore = self.rescores(m, job.epoch);
+        let (params, stats, seqs) = (&job.params, &mut job.stats, &mut job.seqs);
+        let device = run.train.embed.val().device();
+        let part = &mut seqs[run.lo..run.hi];
+        let reference = &mut run.reference;
+        let done = run.pass.step(&m.model, &run.train, &m.rope, temp, |new, mask| run_loss(new, mask, part, params, rescore, reference.take(), &device, stats));
+        if !done {
+            return false;
+        }
+        let run = job.run.take().expect("a run in progress");
+        let out = run.pass.finish();
+        if out.recompute_gap > 1e-3 {
+            tracing::warn!(gap = out.recompute_gap, "recomputed blocks differ from the forward (dropout masks?); set rl.checkpoint_activations = false");
+        }
+        job.loss += out.loss;
+        accumulate(job, m, out.grads);
+        job.next = run.hi;
+        true
+    }
+
+    /// The rollouts came from quantized weights the f32 policy does not have: in the
+    /// first epoch the old policy is the f32 forward before any step on this batch.
+    fn rescores(&self, m: &LoadedModel, epoch: usize) -> bool {
+        epoch == 0 && m.cpu.as_ref().is_some_and(|c| !c.lossless)
+    }
+
+    /// Forward/backward of sequences `lo..hi` keeping every block's activations,
+    /// gradients summed into the job. The sequences of one group share their prompt,
+    /// which is computed once ([`group_token_logprobs`]).
     fn micro_batch(&self, m: &LoadedModel, job: &mut UpdateJob, lo: usize, hi: usize) {
         let train = m.model.clone().train();
         let device = train.embed.val().device();
-        // Dropout masks from a seed that is a function of (run seed, step, epoch,
-        // micro-batch): a run resumed from a checkpoint draws the same masks.
-        let key = [self.step, job.epoch as u64, lo as u64];
-        let seed =
-            (self.spec.dropout > 0.0).then(|| key.iter().fold(self.rl.seed ^ 0xD8090u64, |h, &k| h.rotate_left(17) ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15)));
-        if let (Some(s), false) = (seed, self.rl.checkpoint_activations) {
+        if let Some(s) = self.dropout_seed(job.epoch, lo) {
             device.seed(s);
         }
-        let chunk = &job.seqs[lo..hi];
         // Runs of consecutive sequences with the same prompt.
         let mut runs: Vec<(usize, usize)> = Vec::new();
-        for (i, s) in chunk.iter().enumerate() {
+        for i in lo..hi {
             match runs.last_mut() {
-                Some((a, b)) if chunk[*a].prompt == s.prompt => *b = i + 1,
+                Some((a, b)) if job.seqs[*a].prompt == job.seqs[i].prompt => *b = i + 1,
                 _ => runs.push((i, i + 1)),
             }
         }
-        let mut total: Option<Tensor<1>> = None;
-        let rescore = m.cpu.as_ref().is_some_and(|c| !c.lossless);
-        let mut rescored = Vec::new();
-        let mut stats = LossStats::default();
-        let mut loss_sum = 0.0;
-        let mut grads_sum: Vec<Option<Tensor<2>>> = Vec::new();
+        let rescore = self.rescores(m, job.epoch);
         let temp = self.rl.temperature as f32;
         let policy = AdapterUse::Train { dropout: self.spec.dropout };
+        let mut total: Option<Tensor<1>> = None;
         for (a, b) in runs {
-            let part = &chunk[a..b];
+            let part = &mut job.seqs[a..b];
             let comps: Vec<Vec<u32>> = part.iter().map(|s| s.tokens.clone()).collect();
-            let rows = part.len();
             let reference = (self.rl.beta > 0.0).then(|| group_token_logprobs(&m.model, &m.rope, &part[0].prompt, &comps, temp, false, &m.device).0);
-            // The loss of this group from its log-probs under the policy being trained.
-            let loss_of = |new: Tensor<2>, mask: Vec<f32>| -> Tensor<1> {
-                let w = new.dims()[1];
-                let mut old = vec![0f32; rows * w];
-                if rescore && job.epoch == 0 {
-                    // The rollouts came from quantized weights the f32 policy does not
-                    // have: the old policy is this f32 forward before any step on this batch.
-                    old = new.clone().detach().into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 log-probs");
-                    for (i, s) in part.iter().enumerate() {
-                        rescored.push((lo + a + i, old[i * w..i * w + s.tokens.len()].to_vec()));
-                    }
-                } else {
-                    for (i, s) in part.iter().enumerate() {
-                        old[i * w..i * w + s.logprobs.len()].copy_from_slice(&s.logprobs);
-                    }
-                }
-                let t2 = |v: Vec<f32>, cols: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), &device);
-                let reference = reference.map(|r| Tensor::<2>::from_data(r.into_data(), &device));
-                let inputs = LossInputs { new, old: t2(old, w), reference, mask: t2(mask, w), adv: t2(part.iter().map(|s| s.adv as f32).collect(), 1) };
-                let (loss, s) = policy_loss(inputs, &job.params);
-                stats.clipped += s.clipped;
-                stats.counted += s.counted;
-                stats.kl_sum += s.kl_sum;
-                stats.neg_logp_sum += s.neg_logp_sum;
-                loss
-            };
-            if self.rl.checkpoint_activations {
-                let out =
-                    super::recompute::group_backward(&m.model, &train, &m.rope, &part[0].prompt, &comps, temp, policy, seed.map(|s| s ^ a as u64), loss_of);
-                if out.recompute_gap > 1e-3 {
-                    tracing::warn!(
-                        gap = out.recompute_gap,
-                        "recomputed blocks differ from the forward (dropout masks?); set rl.checkpoint_activations = false"
-                    );
-                }
-                loss_sum += out.loss;
-                add_grads(&mut grads_sum, out.grads);
-            } else {
-                let (new, mask) = group_token_logprobs(&train, &m.rope, &part[0].prompt, &comps, temp, policy, &device);
-                let loss = loss_of(new, mask);
-                total = Some(match total {
-                    Some(t) => t + loss,
-                    None => loss,
-                });
-            }
+            let (new, mask) = group_token_logprobs(&train, &m.rope, &part[0].prompt, &comps, temp, policy, &device);
+            let loss = run_loss(new, mask, part, &job.params, rescore, reference, &device, &mut job.stats);
+            total = Some(match total {
+                Some(t) => t + loss,
+                None => loss,
+            });
         }
-        job.stats.clipped += stats.clipped;
-        job.stats.counted += stats.counted;
-        job.stats.kl_sum += stats.kl_sum;
-        job.stats.neg_logp_sum += stats.neg_logp_sum;
-        for (i, logprobs) in rescored {
-            job.seqs[i].logprobs = logprobs;
-        }
-        if let Some(loss) = total {
-            loss_sum += loss.clone().into_data().try_to_vec::<f32>().map(|v| v[0] as f64).unwrap_or(f64::NAN);
-            let grads = loss.backward();
-            grads_sum = lora::adapters(&train).iter().flat_map(|(_, a, b, _)| [a.grad(&grads), b.grad(&grads)]).collect();
-        }
-        job.loss += loss_sum;
-        let adapters = lora::adapters(&m.model);
-        if job.grads.is_empty() {
-            job.grads = vec![None; adapters.len() * 2];
-        }
-        grads_sum.resize(job.grads.len(), None);
-        for (k, (_, a, b, _)) in adapters.iter().enumerate() {
-            for (slot, p) in [(2 * k, a), (2 * k + 1, b)] {
-                let g = grads_sum[slot].take().map(|g| Tensor::<2>::from_data(g.into_data(), &m.device)).unwrap_or_else(|| p.zeros_like());
-                job.grads[slot] = Some(match job.grads[slot].take() {
-                    Some(acc) => acc + g,
-                    None => g,
-                });
-            }
-        }
+        let Some(loss) = total else { return };
+        job.loss += loss.clone().into_data().try_to_vec::<f32>().map(|v| v[0] as f64).unwrap_or(f64::NAN);
+        let grads = loss.backward();
+        let grads = lora::adapters(&train).iter().flat_map(|(_, a, b, _)| [a.grad(&grads), b.grad(&grads)]).collect();
+        accumulate(job, m, grads);
     }
 
     fn apply(&mut self, m: &mut LoadedModel, grads: Vec<Tensor<2>>, lr: f64) {
@@ -324,17 +324,59 @@ impl Trainer {
     }
 }
 
-/// `sum[k] += add[k]` where present.
-fn add_grads(sum: &mut Vec<Option<Tensor<2>>>, add: Vec<Option<Tensor<2>>>) {
-    if sum.len() < add.len() {
-        sum.resize(add.len(), None);
+/// Add one piece's adapter gradients (in [`lora::adapters`] order, A then B) into the
+/// job's sums; a parameter the piece did not reach adds zeros.
+fn accumulate(job: &mut UpdateJob, m: &LoadedModel, mut grads: Vec<Option<Tensor<2>>>) {
+    let adapters = lora::adapters(&m.model);
+    if job.grads.is_empty() {
+        job.grads = vec![None; adapters.len() * 2];
     }
-    for (slot, g) in sum.iter_mut().zip(add) {
-        if let Some(g) = g {
-            *slot = Some(match slot.take() {
+    grads.resize(job.grads.len(), None);
+    for (k, (_, a, b, _)) in adapters.iter().enumerate() {
+        for (slot, p) in [(2 * k, a), (2 * k + 1, b)] {
+            let g = grads[slot].take().map(|g| Tensor::<2>::from_data(g.into_data(), &m.device)).unwrap_or_else(|| p.zeros_like());
+            job.grads[slot] = Some(match job.grads[slot].take() {
                 Some(acc) => acc + g,
                 None => g,
             });
         }
     }
+}
+
+/// The loss of one group slice from its log-probs `new` [rows, w] under the policy
+/// being trained. With `rescore` the old log-probs are `new` itself (detached) and are
+/// stored in `part` for the later epochs.
+#[allow(clippy::too_many_arguments)]
+fn run_loss(
+    new: Tensor<2>,
+    mask: Vec<f32>,
+    part: &mut [Seq],
+    params: &LossParams,
+    rescore: bool,
+    reference: Option<Tensor<2>>,
+    device: &burn::tensor::Device,
+    stats: &mut LossStats,
+) -> Tensor<1> {
+    let rows = part.len();
+    let w = new.dims()[1];
+    let mut old = vec![0f32; rows * w];
+    if rescore {
+        old = new.clone().detach().into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 log-probs");
+        for (i, s) in part.iter_mut().enumerate() {
+            s.logprobs = old[i * w..i * w + s.tokens.len()].to_vec();
+        }
+    } else {
+        for (i, s) in part.iter().enumerate() {
+            old[i * w..i * w + s.logprobs.len()].copy_from_slice(&s.logprobs);
+        }
+    }
+    let t2 = |v: Vec<f32>, cols: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, cols]), device);
+    let reference = reference.map(|r| Tensor::<2>::from_data(r.into_data(), device));
+    let inputs = LossInputs { new, old: t2(old, w), reference, mask: t2(mask, w), adv: t2(part.iter().map(|s| s.adv as f32).collect(), 1) };
+    let (loss, s) = policy_loss(inputs, params);
+    stats.clipped += s.clipped;
+    stats.counted += s.counted;
+    stats.kl_sum += s.kl_sum;
+    stats.neg_logp_sum += s.neg_logp_sum;
+    loss
 }
