@@ -98,6 +98,14 @@ impl KvBlock {
     pub fn bytes(&self) -> usize {
         self.k.iter().chain(&self.v).map(|x| x.capacity() * 4).sum()
     }
+
+    /// A copy of the first `len` positions (a cached prompt reused up to where a new
+    /// prompt departs from it).
+    pub fn truncated(&self, len: usize) -> KvBlock {
+        let len = len.min(self.len);
+        let cut = |x: &Vec<Vec<f32>>| x.iter().map(|l| l[..len * (l.len() / self.len.max(1))].to_vec()).collect();
+        KvBlock { len, k: cut(&self.k), v: cut(&self.v) }
+    }
 }
 
 /// The cache of one sequence: an optional prefix shared with other sequences (a
@@ -124,6 +132,24 @@ impl SeqCache {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// All positions, the shared prefix then this sequence's own, as one block.
+    pub fn flatten(self) -> KvBlock {
+        let Some(shared) = self.shared else { return self.own };
+        let join = |a: &[Vec<f32>], b: Vec<Vec<f32>>| -> Vec<Vec<f32>> {
+            a.iter()
+                .zip(b)
+                .map(|(head, tail)| {
+                    let used = shared.len * (head.len() / shared.len.max(1));
+                    let mut v = Vec::with_capacity(used + tail.len());
+                    v.extend_from_slice(&head[..used]);
+                    v.extend(tail);
+                    v
+                })
+                .collect()
+        };
+        KvBlock { len: shared.len + self.own.len, k: join(&shared.k, self.own.k), v: join(&shared.v, self.own.v) }
     }
 }
 

@@ -47,6 +47,7 @@ pub fn generate(cfg: &Config, o: &BenchGenerateOpts) -> anyhow::Result<()> {
         seed,
         adapter: false,
         ignore_eos: true,
+        cache_prompt: false,
     };
     // (prefill s, decode s, tokens after the first of each row)
     let run = |n: usize, seed: u64| -> anyhow::Result<(f64, f64, usize)> {

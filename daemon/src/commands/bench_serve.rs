@@ -30,7 +30,15 @@ pub struct BenchServeOpts {
     /// About this many tokens of code after the cursor (fill-in-the-middle).
     #[arg(long, default_value_t = 0)]
     pub suffix_tokens: usize,
+    /// With --prefix-tokens: one file being typed into instead of a new file per
+    /// request; request i has i more characters typed at the cursor, so consecutive
+    /// prompts share everything up to the cursor (what an editor sends).
+    #[arg(long)]
+    pub typing: bool,
 }
+
+/// What is typed at the cursor over a `--typing` run, a few characters per request.
+const TYPED: &str = "result = []\n    for v in values:\n        if v % 2 == 0:\n            result.append(v * v)\n    return sorted(result)\n";
 
 /// Code of roughly `tokens` tokens (~3.5 characters per token for Python under the
 /// supported tokenizers; the answers report the real count), varied by `seed` so
@@ -61,6 +69,7 @@ pub fn run(o: &BenchServeOpts) -> anyhow::Result<()> {
             let (url, sem, max_tokens, token) = (o.url.clone(), sem.clone(), o.max_tokens, token.clone());
             let prefix = prefixes[i % prefixes.len()].to_string();
             let (prefix_tokens, suffix_tokens) = (o.prefix_tokens, o.suffix_tokens);
+            let (file, typed) = if o.typing { (0, TYPED.chars().cycle().take(3 * i).collect::<String>()) } else { (i, String::new()) };
             handles.push(tokio::spawn(async move {
                 let _permit = sem.acquire().await.expect("semaphore open");
                 if prefix_tokens > 0 {
@@ -69,8 +78,8 @@ pub fn run(o: &BenchServeOpts) -> anyhow::Result<()> {
                     let ws = url.replacen("http://", "ws://", 1);
                     let conn = Connection::open(&ws, token.as_deref(), Duration::from_secs(600)).await.map_err(|e| e.to_string())?;
                     let Connection::Ws(client) = &conn else { return Err("streaming needs a WebSocket connection".to_string()) };
-                    let prefix = code_of(prefix_tokens, i) + "def solve(values):\n    ";
-                    let suffix = (suffix_tokens > 0).then(|| "\n\n".to_string() + &code_of(suffix_tokens, i + 1_000_000));
+                    let prefix = code_of(prefix_tokens, file) + "def solve(values):\n    " + &typed;
+                    let suffix = (suffix_tokens > 0).then(|| "\n\n".to_string() + &code_of(suffix_tokens, file + 1_000_000));
                     let params = CompleteParams { prefix, suffix, max_tokens: Some(max_tokens), ..Default::default() };
                     let t = Instant::now();
                     let mut sub = client.complete_stream(params).await.map_err(|e| e.to_string())?;

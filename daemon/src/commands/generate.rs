@@ -37,6 +37,7 @@ pub fn run(cfg: &Config, o: &GenerateOpts) -> anyhow::Result<()> {
         seed: o.seed,
         adapter: false,
         ignore_eos: false,
+        cache_prompt: false,
     };
     let out = m.generate(&req)?;
     let new_tokens: usize = out.completions.iter().map(|c| c.tokens.len()).sum();

@@ -163,6 +163,8 @@ fn prepare(e: &Engine, prompt: &str, opts: DecodeOptions<'_>, enqueued: Instant,
         seed: sampling.seed.unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64) ^ 0x9E37),
         adapter: adapter != AdapterChoice::Base,
         ignore_eos: false,
+        // An editor resends nearly the same prompt on every keystroke.
+        cache_prompt: true,
     };
     Ok(Prepared { req, adapter, used_suffix, enqueued })
 }

@@ -146,6 +146,7 @@ fn generate_chunk(model: &LoadedModel, target: &Target, tasks: &[Problem], opts:
             seed: 0,
             adapter: target.adapter,
             ignore_eos: false,
+            cache_prompt: false,
         });
     }
     // Prompts were checked one by one above; a backend failure here fails the batch

@@ -45,6 +45,11 @@ pub struct GenerateRequest {
     /// Keep going past EOS (benchmarks, fixed-length references).
     #[serde(default)]
     pub ignore_eos: bool,
+    /// Keep this prompt's prefill for later requests that start the same way, and use
+    /// such a kept prefill (CPU path; [`super::prompt_cache`]). Serving sets it; training
+    /// and eval prompts are seen once per adapter and would only evict an editor's.
+    #[serde(default)]
+    pub cache_prompt: bool,
 }
 
 /// One finished completion.
@@ -206,12 +211,35 @@ impl LoadedModel {
     /// request's logits.
     fn prefill_cpu(&self, c: &cpu::CpuModel, reqs: &[GenerateRequest], rows: &[Row]) -> Result<(State, Vec<f32>, usize), GenerateError> {
         let adapters = if reqs[0].adapter { self.cpu_adapters() } else { None };
+        let key = if reqs[0].adapter { cpu::adapter_key(&self.model) } else { None };
         let mut ws = Box::<Workspace>::default();
-        let mut prompts: Vec<SeqCache> = reqs.iter().map(|r| SeqCache::new(c, r.prompt_ids.len())).collect();
-        let tokens: Vec<&[u32]> = reqs.iter().map(|r| r.prompt_ids.as_slice()).collect();
+        // A kept prefill of the same start: only the rest of the prompt is computed.
+        let mut cache = self.prompt_cache.lock().unwrap_or_else(|p| p.into_inner());
+        let reuse: Vec<Option<super::prompt_cache::Reuse>> =
+            reqs.iter().map(|r| if r.cache_prompt { cache.lookup(key, &r.prompt_ids) } else { None }).collect();
+        drop(cache);
+        let mut prompts: Vec<SeqCache> = reqs
+            .iter()
+            .zip(&reuse)
+            .map(|(r, hit)| match hit {
+                Some(hit) => SeqCache::fork(c, hit.block.clone(), r.prompt_ids.len() - hit.len),
+                None => SeqCache::new(c, r.prompt_ids.len()),
+            })
+            .collect();
+        let tokens: Vec<&[u32]> = reqs.iter().zip(&reuse).map(|(r, hit)| &r.prompt_ids[hit.as_ref().map_or(0, |h| h.len)..]).collect();
         let mut first = Vec::new();
         c.forward(&mut prompts.iter_mut().collect::<Vec<_>>(), &tokens, adapters.as_deref(), &mut ws, &mut first);
-        let prefixes: Vec<Arc<cpu::KvBlock>> = prompts.into_iter().map(|p| Arc::new(p.own)).collect();
+        let prefixes: Vec<Arc<cpu::KvBlock>> = prompts.into_iter().map(|p| Arc::new(p.flatten())).collect();
+        let mut cache = self.prompt_cache.lock().unwrap_or_else(|p| p.into_inner());
+        for ((r, hit), block) in reqs.iter().zip(&reuse).zip(&prefixes) {
+            if r.cache_prompt {
+                let reused = hit.as_ref().map_or(0, |h| h.len);
+                cache.reused_tokens += reused as u64;
+                cache.prefilled_tokens += (r.prompt_ids.len() - reused) as u64;
+                cache.insert(key, r.prompt_ids.clone(), block.clone());
+            }
+        }
+        drop(cache);
         let seqs = rows.iter().filter(|r| r.max_new > 0).map(|r| SeqCache::fork(c, prefixes[r.req].clone(), r.max_new)).collect();
         Ok((State::Cpu { seqs, adapters, ws }, first, c.cfg.vocab_size))
     }

@@ -22,6 +22,7 @@ pub mod gguf;
 pub mod layers;
 pub mod lora;
 pub mod mlp;
+pub mod prompt_cache;
 pub mod rope;
 pub mod sampling;
 pub mod tokenizer;
@@ -73,6 +74,8 @@ pub struct LoadedModel {
     /// The CPU path's copy of the attached adapters, with the key of the version it
     /// was made from (see [`LoadedModel::cpu_adapters`]).
     cpu_adapters: std::sync::Mutex<Option<(u64, std::sync::Arc<cpu::Adapters>)>>,
+    /// Prompt prefills kept for requests that start the same way (CPU path).
+    pub prompt_cache: std::sync::Mutex<prompt_cache::PromptCache>,
 }
 
 /// Whether `device` is the CPU backend (where the CPU inference path applies).
@@ -109,7 +112,18 @@ impl LoadedModel {
     fn assemble(cfg: ArchConfig, model: Transformer, tokenizer: TextTokenizer, max_seq_len: usize, device: &Device, path: &Path) -> LoadedModel {
         let max_seq_len = max_seq_len.min(cfg.max_position_embeddings).max(16);
         let rope = Rope::new(&cfg, max_seq_len, device);
-        LoadedModel { cfg, model, tokenizer, rope, device: device.clone(), path: path.into(), max_seq_len, cpu: None, cpu_adapters: Default::default() }
+        LoadedModel {
+            cfg,
+            model,
+            tokenizer,
+            rope,
+            device: device.clone(),
+            path: path.into(),
+            max_seq_len,
+            cpu: None,
+            cpu_adapters: Default::default(),
+            prompt_cache: Default::default(),
+        }
     }
 
     /// Build the CPU inference path (on the CPU backend only): from the GGUF's own

@@ -154,6 +154,7 @@ fn smollm2_gguf_reproduces_reference() {
             seed: 0,
             adapter: false,
             ignore_eos: true,
+            cache_prompt: false,
         };
         let out = m.generate(&req).unwrap();
         let got = &out.completions[0].tokens;
@@ -180,6 +181,7 @@ fn group_generation_is_consistent_and_reproducible() {
         seed,
         adapter: false,
         ignore_eos: true,
+        cache_prompt: false,
     };
     let one = m.generate(&mk(1, SamplingParams::greedy(), 0)).unwrap();
     let group = m.generate(&mk(3, SamplingParams::greedy(), 0)).unwrap();
@@ -212,6 +214,7 @@ fn batched_prompts_of_different_lengths_match_one_at_a_time() {
         seed: 11,
         adapter: false,
         ignore_eos: false,
+        cache_prompt: false,
     };
     let hot = SamplingParams { temperature: 0.8, top_p: 0.95, top_k: 0 };
     let reqs = vec![
@@ -251,6 +254,7 @@ fn short_request_finishes_before_the_batch() {
         seed: 0,
         adapter: false,
         ignore_eos: true,
+        cache_prompt: false,
     };
     let mut d = m.start_many(vec![mk("def add(a, b):", 3), mk("class Stack:", 20)]).unwrap();
     m.advance(&mut d, 4).unwrap();

@@ -115,6 +115,7 @@ impl Trainer {
             seed: self.rng.next_u64(),
             adapter: true,
             ignore_eos: false,
+            cache_prompt: false,
         }
     }
 

@@ -142,3 +142,69 @@ fn adapter_copies_are_cached_per_version() {
     assert_eq!(bt(&b), bt(&fresh));
     assert_ne!(bt(&a), bt(&b));
 }
+
+/// A prompt that starts like an earlier one prefills only the rest (the kept prefill
+/// is reused, truncated where the prompts part), and generates exactly what a model
+/// without the cache generates; an adapter change makes the kept prefills unusable.
+#[test]
+fn kept_prompt_prefills_are_reused_and_change_nothing() {
+    use crate::model::generate::GenerateRequest;
+    use crate::model::sampling::SamplingParams;
+    let device = Device::flex();
+    let load = || {
+        let mut m = LoadedModel::load(&fixtures().join("tiny-llama"), 64, &device).unwrap();
+        let spec = LoraSpec { rank: 4, alpha: 8.0, dropout: 0.0, targets: crate::config::LORA_TARGETS.iter().map(|s| s.to_string()).collect() };
+        m.model = lora::attach(m.model, &spec, 1, &device);
+        perturb_adapters(&mut m);
+        m
+    };
+    let req = |ids: &[u32], cache: bool| GenerateRequest {
+        prompt_ids: ids.to_vec(),
+        n: 2,
+        max_new_tokens: 8,
+        sampling: SamplingParams { temperature: 0.8, top_p: 1.0, top_k: 0 },
+        stop: vec![],
+        seed: 7,
+        adapter: true,
+        ignore_eos: true,
+        cache_prompt: cache,
+    };
+    let first: Vec<u32> = (0..30).map(|i| (i * 37 + 11) % 200).collect();
+    let mut second = first[..22].to_vec();
+    second.extend((0..9).map(|i| (i * 13 + 5) % 200));
+    let out = |m: &LoadedModel, ids: &[u32], cache: bool| -> Vec<(Vec<u32>, Vec<f32>)> {
+        m.generate_many(vec![req(ids, cache)]).unwrap().remove(0).completions.into_iter().map(|c| (c.tokens, c.logprobs)).collect()
+    };
+    let same = |a: &[(Vec<u32>, Vec<f32>)], b: &[(Vec<u32>, Vec<f32>)]| {
+        assert_eq!(a.len(), b.len());
+        for ((ta, la), (tb, lb)) in a.iter().zip(b) {
+            assert_eq!(ta, tb, "same tokens");
+            assert!(la.iter().zip(lb).all(|(x, y)| (x - y).abs() < 1e-4), "log-probs {la:?} vs {lb:?}");
+        }
+    };
+    let reference = load();
+    let want = out(&reference, &second, false);
+    assert_eq!(reference.prompt_cache.lock().unwrap().len(), 0, "uncached requests keep nothing");
+
+    let m = load();
+    out(&m, &first, true);
+    let got = out(&m, &second, true);
+    let (reused, prefilled) = {
+        let c = m.prompt_cache.lock().unwrap();
+        (c.reused_tokens, c.prefilled_tokens)
+    };
+    assert_eq!(reused, 22, "the shared start of the two prompts was reused");
+    assert_eq!(prefilled, 30 + 9);
+    same(&got, &want);
+    // The very same prompt again: everything but its last token is reused.
+    same(&out(&m, &second, true), &want);
+    assert_eq!(m.prompt_cache.lock().unwrap().reused_tokens, 22 + 30);
+
+    // A trainer step replaces the adapter: nothing kept under the old one is used.
+    let mut m = m;
+    perturb_adapters(&mut m);
+    let mut fresh = load();
+    perturb_adapters(&mut fresh);
+    same(&out(&m, &second, true), &out(&fresh, &second, false));
+    assert_eq!(m.prompt_cache.lock().unwrap().reused_tokens, 22 + 30, "no reuse across adapters");
+}
