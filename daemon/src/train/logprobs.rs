@@ -140,21 +140,13 @@ pub fn group_token_logprobs(
 ) -> (Tensor<2>, Vec<f32>) {
     let adapter = adapter.into();
     let rows = completions.len();
-    let max_len = completions.iter().map(|c| c.len()).max().unwrap_or(1).max(1);
+    let (ids, mask, max_len) = completion_grid(completions);
     let p = prompt.len();
     let mut cache = crate::model::cache::KvCache::new(model.layers.len());
     let pids = Tensor::<2, Int>::from_data(TensorData::new(prompt.iter().map(|&x| x as i64).collect::<Vec<_>>(), [1, p]), device);
     let first = model.hidden(pids, rope, Some(&mut cache), adapter, Logits::Last); // [1, 1, hidden]
     let mut cache = cache.expand(rows);
     // Completion tokens 0..max_len-1 go in; position j predicts token j + 1.
-    let mut ids = vec![0i64; rows * max_len];
-    let mut mask = vec![0f32; rows * max_len];
-    for (i, c) in completions.iter().enumerate() {
-        for (j, &tok) in c.iter().enumerate() {
-            ids[i * max_len + j] = tok as i64;
-            mask[i * max_len + j] = 1.0;
-        }
-    }
     let first = first.repeat_dim(0, rows); // [rows, 1, hidden]: predicts token 0
     let h = if max_len > 1 {
         let inp = Tensor::<2, Int>::from_data(TensorData::new(ids.clone(), [rows, max_len]), device).narrow(1, 0, max_len - 1);
@@ -164,4 +156,20 @@ pub fn group_token_logprobs(
         first
     };
     (picked_logprobs(h, &ids, model.head(), temperature, device), mask)
+}
+
+/// The completions of a group as a 0-padded id grid [rows, max_len], its mask (1.0 for
+/// real tokens) and max_len (at least 1).
+pub fn completion_grid(completions: &[Vec<u32>]) -> (Vec<i64>, Vec<f32>, usize) {
+    let rows = completions.len();
+    let max_len = completions.iter().map(|c| c.len()).max().unwrap_or(1).max(1);
+    let mut ids = vec![0i64; rows * max_len];
+    let mut mask = vec![0f32; rows * max_len];
+    for (i, c) in completions.iter().enumerate() {
+        for (j, &tok) in c.iter().enumerate() {
+            ids[i * max_len + j] = tok as i64;
+            mask[i * max_len + j] = 1.0;
+        }
+    }
+    (ids, mask, max_len)
 }

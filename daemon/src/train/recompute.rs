@@ -15,7 +15,7 @@
 
 use burn::tensor::{Int, Tensor, TensorData};
 
-use super::logprobs::picked_logprobs;
+use super::logprobs::{completion_grid, picked_logprobs};
 use crate::model::cache::LayerCache;
 use crate::model::layers::AdapterUse;
 use crate::model::lora;
@@ -83,16 +83,8 @@ impl GroupPass {
     pub fn new(policy: &Transformer, train: &Transformer, prompt: &[u32], completions: &[Vec<u32>], adapter: AdapterUse, seed: Option<u64>) -> GroupPass {
         let device = policy.embed.val().device();
         let rows = completions.len();
-        let max_len = completions.iter().map(|c| c.len()).max().unwrap_or(1).max(1);
+        let (ids, mask, max_len) = completion_grid(completions);
         let p = prompt.len();
-        let mut ids = vec![0i64; rows * max_len];
-        let mut mask = vec![0f32; rows * max_len];
-        for (i, c) in completions.iter().enumerate() {
-            for (j, &tok) in c.iter().enumerate() {
-                ids[i * max_len + j] = tok as i64;
-                mask[i * max_len + j] = 1.0;
-            }
-        }
         // Completion tokens 0..max_len-1 go in after the prompt; position j predicts
         // token j + 1.
         let pids = Tensor::<2, Int>::from_data(TensorData::new(prompt.iter().map(|&x| x as i64).collect::<Vec<_>>(), [1, p]), &device);
