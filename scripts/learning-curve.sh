@@ -19,6 +19,8 @@
 #   scripts/learning-curve.sh                      # 2 h per run, 100 + 200 eval tasks
 #   scripts/learning-curve.sh --budget-min 40 --every-min 20 --train-eval 60 --test-eval 100
 #   scripts/learning-curve.sh --report-only        # rewrite the report from what exists
+#   scripts/learning-curve.sh --runs on            # only the sampler-on run (the off run
+#                                                  # can follow later with --runs off)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -31,6 +33,7 @@ TEST_EVAL=200
 DIR="$HOME/.cache/rlvrd/learning-curve"
 CONFIG=configs/default.toml
 REPORT_ONLY=0
+RUNS="on off"
 while [ $# -gt 0 ]; do
   case "$1" in
     --budget-min) BUDGET_MIN=$2; shift 2 ;;
@@ -40,7 +43,11 @@ while [ $# -gt 0 ]; do
     --dir) DIR=$2; shift 2 ;;
     --config) CONFIG=$2; shift 2 ;;
     --report-only) REPORT_ONLY=1; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --runs)
+      RUNS=$(echo "$2" | tr ',' ' ')
+      for r in $RUNS; do [ "$r" = on ] || [ "$r" = off ] || { echo "learning-curve: --runs takes on, off or on,off (got $2)" >&2; exit 2; }; done
+      shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "learning-curve: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -151,17 +158,17 @@ chunk() { # run
 if [ $REPORT_ONLY = 0 ]; then
   make_config on true
   make_config off false
-  log "budget $BUDGET_MIN min per run, evals every $EVERY_MIN min on $TRAIN_EVAL train + $TEST_EVAL test tasks; state in $DIR"
+  log "budget $BUDGET_MIN min per run (runs: $RUNS), evals every $EVERY_MIN min on $TRAIN_EVAL train + $TEST_EVAL test tasks; state in $DIR"
   # The base model, once: both runs are compared with the same base results.
   evaluate base base base 0 "$DIR/on/config.toml"
   while :; do
     progressed=0
-    for run in on off; do
+    for run in $RUNS; do
       if chunk $run; then progressed=1; fi
     done
     [ $progressed = 1 ] || break
   done
-  log "both runs have used their budget"
+  log "runs $RUNS have used their budget"
 fi
 
 python3 scripts/learning_curve_report.py "$DIR" "$BIN" "$BUDGET_MIN"

@@ -91,6 +91,10 @@ def main():
         refills = sum(s.get("refilled_groups", 0) for s in steps)
         updates = sum(1 for s in steps if s.get("grad_norm", 0) > 0)
         lines += [f"## {title}", ""]
+        if not steps and trained == 0:
+            # A run can be done later on its own (`--runs off`): say so instead of a table of nothing.
+            lines += [f"Not run yet (`scripts/learning-curve.sh --runs {run}` with the same --dir runs it).", ""]
+            continue
         lines += [
             f"{len(steps)} steps in {trained / 60:.0f} min of training; {groups} groups, "
             f"{pct(informative / groups) if groups else '-'}% with reward variance (informative); "
@@ -159,7 +163,10 @@ def main():
 
     lines += ["## Targets (issue 18)", ""]
     for run, title in RUNS:
-        groups, informative, last = summary.get(run, (0, 0, {}))
+        if run not in summary:
+            lines.append(f"- {title}: not run yet")
+            continue
+        groups, informative, last = summary[run]
         share = informative / groups if groups else 0.0
         lines.append(f"- {title}: informative groups {pct(share)}% (target >= 60%)")
         tr, te = last.get("train"), last.get("test")
